@@ -9,3 +9,6 @@
 pub mod models;
 pub mod request;
 pub mod response;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

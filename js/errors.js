@@ -1,0 +1,40 @@
+// The errors looker-render rejects with. Plain classes in JS so that
+// `instanceof` works for callers; the wasm layer constructs them.
+//
+// Keep this file in the form `class ... {}` declarations followed by a single
+// `export { ... };` line: the packaging step turns that line into
+// `module.exports = { ... };` for the CommonJS build.
+
+/** Base class of every error this package makes itself. */
+class LookerError extends Error {}
+
+/** Looker answered with an error status (4xx/5xx). */
+class LookerApiError extends LookerError {
+  constructor(message, { status, documentation_url = null, errors = null } = {}, options) {
+    super(message, options);
+    this.status = status;
+    this.documentation_url = documentation_url;
+    this.errors = errors;
+  }
+}
+
+/** A 2xx answer whose body is not what Looker's spec promises. */
+class LookerResponseError extends LookerError {}
+
+/** The request never got an answer (DNS, refused or reset connection, CORS). */
+class LookerNetworkError extends LookerError {}
+
+/** A request took longer than the client's `timeoutMs`. */
+class LookerTimeoutError extends LookerError {
+  constructor(message, { timeoutMs } = {}, options) {
+    super(message, options);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+for (const error of [LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError]) {
+  // On the prototype, as for built-in errors: not an own, enumerable property.
+  Object.defineProperty(error.prototype, 'name', { value: error.name, writable: true, configurable: true });
+}
+
+export { LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError };

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Builds the npm package into pkg/: a size-tuned release wasm, wasm-bindgen
+// glue for Node (CommonJS, loads synchronously: no init call) and for
+// browsers and bundlers (ES module with top-level await), one set of
+// TypeScript definitions, and package.json with conditional exports.
+//
+//   node scripts/build.mjs [--dev]     --dev skips wasm-opt (faster, larger)
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = join(root, 'pkg');
+const crate = 'looker_render';
+const dev = process.argv.includes('--dev');
+
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+const log = (message) => console.error(`[build] ${message}`);
+
+log('cargo build --release --target wasm32-unknown-unknown');
+run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+const wasm = join(root, 'target/wasm32-unknown-unknown/release', `${crate}.wasm`);
+
+rmSync(pkg, { recursive: true, force: true });
+for (const [dir, target] of [['node', 'nodejs'], ['web', 'web']]) {
+  run('wasm-bindgen', [wasm, '--target', target, '--out-dir', join(pkg, dir), '--out-name', crate,
+    '--remove-name-section', '--remove-producers-section']);
+  const out = join(pkg, dir, `${crate}_bg.wasm`);
+  if (!dev) run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-reference-types', '--enable-mutable-globals', '--enable-sign-ext', '--enable-multivalue', out, '-o', out]);
+  rmSync(join(pkg, dir, `${crate}_bg.wasm.d.ts`), { force: true });
+}
+
+// The package is "type": "module"; the Node glue is CommonJS.
+writeFileSync(join(pkg, 'node/package.json'), '{ "type": "commonjs" }\n');
+
+// wasm-bindgen copies our JS snippets (js/*.js, ES modules) next to the glue
+// and, for --target nodejs, require()s them: give the Node build CommonJS
+// copies. The snippets are written for this: named imports, one export line.
+const snippetDir = (dir) => {
+  const base = join(pkg, dir, 'snippets');
+  const [only] = readdirSync(base);
+  return join(base, only, 'js');
+};
+const nodeSnippets = snippetDir('node');
+for (const file of readdirSync(nodeSnippets)) {
+  const path = join(nodeSnippets, file);
+  const source = readFileSync(path, 'utf8')
+    .replace(/^import \{([^}]*)\} from '([^']+)';$/gm, "const {$1} = require('$2');")
+    .replace(/^export \{([^}]*)\};$/m, 'module.exports = {$1};');
+  if (/^\s*(import|export)\b/m.test(source)) throw new Error(`${file}: an import/export the CommonJS conversion does not handle`);
+  writeFileSync(path, `'use strict';\n${source}`);
+}
+
+// The public error classes live in js/errors.js; the entries re-export them
+// beside what wasm-bindgen exports.
+const errorsModule = (dir) => './' + relative(join(pkg, dir), join(snippetDir(dir), 'errors.js'));
+const exported = Object.keys(createRequire(import.meta.url)(join(pkg, 'node', `${crate}.js`)))
+  .filter((name) => !name.startsWith('__'));
+const errorNames = [...readFileSync(join(root, 'js/errors.js'), 'utf8').matchAll(/^class (\w+)/gm)].map((m) => m[1]);
+const names = [...exported, ...errorNames];
+
+writeFileSync(join(pkg, 'node/index.cjs'), `'use strict';
+// CommonJS entry for Node: the wasm is compiled synchronously on first require.
+module.exports = { ...require('./${crate}.js'), ...require('${errorsModule('node')}') };
+`);
+writeFileSync(join(pkg, 'node/index.mjs'), `// ES module entry for Node: the same instance as the CommonJS entry, so
+// errors from either pass \`instanceof\` checks from both.
+import lib from './index.cjs';
+export const { ${names.join(', ')} } = lib;
+`);
+writeFileSync(join(pkg, 'web/index.js'), `// Entry for browsers, workers and bundlers: fetches and instantiates the
+// wasm beside this file once, with top-level await, so no init call is needed.
+import init from './${crate}.js';
+await init({ module_or_path: new URL('./${crate}_bg.wasm', import.meta.url) });
+export { ${exported.join(', ')} } from './${crate}.js';
+export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
+`);
+
+// One set of types for every entry: the Node glue's (the web glue's only
+// adds its init functions, which the entries call themselves).
+cpSync(join(pkg, 'node', `${crate}.d.ts`), join(pkg, 'index.d.ts'));
+for (const dir of ['node', 'web']) rmSync(join(pkg, dir, `${crate}.d.ts`), { force: true });
+
+const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
+const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, 'm'))[1];
+const manifest = {
+  name: 'looker-render',
+  version: field('version'),
+  description: field('description'),
+  license: field('license'),
+  keywords: ['looker', 'looker-api', 'render', 'pdf', 'png', 'wasm'],
+  type: 'module',
+  main: './node/index.cjs',
+  module: './web/index.js',
+  browser: './web/index.js',
+  types: './index.d.ts',
+  exports: {
+    '.': {
+      types: './index.d.ts',
+      node: { import: './node/index.mjs', require: './node/index.cjs' },
+      browser: './web/index.js',
+      import: './web/index.js',
+      default: './web/index.js',
+    },
+    './package.json': './package.json',
+  },
+  files: ['index.d.ts', 'node/', 'web/', 'README.md', 'LICENSE'],
+  sideEffects: ['./web/index.js'],
+  engines: { node: '>=18' },
+};
+writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+for (const file of ['README.md', 'LICENSE']) {
+  if (existsSync(join(root, file))) cpSync(join(root, file), join(pkg, file));
+}
+
+const size = (path) => {
+  const bytes = readFileSync(path);
+  return `${(bytes.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzip`;
+};
+log(`web/${crate}_bg.wasm: ${size(join(pkg, 'web', `${crate}_bg.wasm`))}`);
+log(`web/${crate}.js (glue): ${size(join(pkg, 'web', `${crate}.js`))}`);
+log(`wrote ${relative(root, pkg)}/`);
+mkdirSync(join(root, 'target'), { recursive: true });
