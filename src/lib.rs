@@ -13,3 +13,6 @@ pub mod response;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+#[cfg(target_arch = "wasm32")]
+pub use wasm::LookerClient;

@@ -1,0 +1,111 @@
+//! The wasm layer against the sandbox, in Node and in headless Chromium
+//! (`scripts/test.sh` runs this file twice, the second time with
+//! `WASM_BINDGEN_USE_BROWSER=1`). The sandbox's URL is fixed at
+//! build time, as gloo-net's tests do.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect};
+use looker_render::models::{RenderTask, RenderTaskStatus};
+use looker_render::LookerClient;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+const SANDBOX: Option<&str> = option_env!("LOOKER_SANDBOX_URL");
+const TOKEN: &str = "sandbox-token-0123456789abcdef";
+const SUCCESS: &str = "7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5";
+
+fn options(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in entries {
+        Reflect::set(&object, &(*key).into(), value).unwrap();
+    }
+    object.into()
+}
+
+fn client() -> LookerClient {
+    let url = SANDBOX.expect("LOOKER_SANDBOX_URL must name the running sandbox");
+    LookerClient::new(options(&[
+        ("baseUrl", url.into()),
+        ("accessToken", TOKEN.into()),
+    ]))
+    .unwrap()
+}
+
+fn error_name(error: &JsValue) -> String {
+    Reflect::get(error, &"name".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn gets_a_task() {
+    let task: RenderTask = client()
+        .render_task(SUCCESS.into(), None)
+        .await
+        .unwrap()
+        .to_rust()
+        .unwrap();
+    assert_eq!(task.id.as_deref(), Some(SUCCESS));
+    assert_eq!(task.status(), Some(&RenderTaskStatus::Success));
+}
+
+#[wasm_bindgen_test]
+async fn fields_narrow_the_task() {
+    let fields = options(&[("fields", "id,status".into())]);
+    let task = client()
+        .render_task(SUCCESS.into(), Some(fields))
+        .await
+        .unwrap();
+    let value: JsValue = task.into();
+    let keys: Vec<String> = Reflect::own_keys(&value)
+        .unwrap()
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    assert_eq!(keys, ["id", "status"]);
+}
+
+#[wasm_bindgen_test]
+async fn errors_are_exported_classes_and_the_module_lives_on() {
+    let client = client();
+    let error = client
+        .render_task("no-such-task".into(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(error_name(&error), "LookerApiError");
+    assert_eq!(
+        Reflect::get(&error, &"status".into()).unwrap().as_f64(),
+        Some(404.0)
+    );
+    assert!(error.is_instance_of::<js_sys::Error>());
+    let error = client
+        .render_task(JsValue::from(7), None)
+        .await
+        .unwrap_err();
+    assert!(error.is_instance_of::<js_sys::TypeError>());
+    // The same client (and module) still works after failures.
+    assert!(client.render_task(SUCCESS.into(), None).await.is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn renders_a_look() {
+    let request = options(&[
+        ("look_id", "7".into()),
+        ("result_format", "png".into()),
+        ("width", 64.into()),
+        ("height", 48.into()),
+    ]);
+    let result = client().render(request, None).await.unwrap();
+    let bytes: js_sys::Uint8Array = Reflect::get(&result, &"bytes".into())
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(bytes.to_vec()[..4], [0x89, b'P', b'N', b'G']);
+    assert_eq!(
+        Reflect::get(&result, &"contentType".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("image/png")
+    );
+}
