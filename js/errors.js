@@ -32,9 +32,37 @@ class LookerTimeoutError extends LookerError {
   }
 }
 
-for (const error of [LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError]) {
+/** A render task ended in `failure`; `task` is the failed task. */
+class RenderTaskFailedError extends LookerError {
+  constructor(message, { task } = {}, options) {
+    super(message, options);
+    this.task = task;
+  }
+}
+
+/** Waiting for a render task took longer than `timeoutMs`; `task` is the last one seen. */
+class RenderTimeoutError extends LookerTimeoutError {
+  constructor(message, { timeoutMs, task = null } = {}, options) {
+    super(message, { timeoutMs }, options);
+    this.task = task;
+  }
+}
+
+/** The results are not ready yet (HTTP 202); ask again after `retryAfterMs`. */
+class RenderNotReadyError extends LookerError {
+  constructor(message, { retryAfterMs = null } = {}, options) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+const all = [
+  LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError,
+  RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
+];
+for (const error of all) {
   // On the prototype, as for built-in errors: not an own, enumerable property.
   Object.defineProperty(error.prototype, 'name', { value: error.name, writable: true, configurable: true });
 }
 
-export { LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError };
+export { LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError };

@@ -10,6 +10,7 @@ class Deadline {
     this.controller = new AbortController();
     this.callerSignal = callerSignal ?? null;
     this.timer = null;
+    this.timedOut = false;
     this.onAbort = () => this.controller.abort(this.callerSignal.reason);
     if (this.callerSignal) {
       if (this.callerSignal.aborted) this.controller.abort(this.callerSignal.reason);
@@ -17,6 +18,7 @@ class Deadline {
     }
     if (timeoutMs > 0 && Number.isFinite(timeoutMs) && !this.controller.signal.aborted) {
       this.timer = setTimeout(() => {
+        this.timedOut = true;
         const message = `The request took longer than timeoutMs (${timeoutMs} ms)`;
         this.controller.abort(new LookerTimeoutError(message, { timeoutMs }));
       }, timeoutMs);

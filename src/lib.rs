@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod models;
+pub mod poll;
 pub mod request;
 pub mod response;
 

@@ -442,6 +442,44 @@ pub struct DashboardOptions {
     pub theme: Option<String>,
 }
 
+impl DashboardOptions {
+    /// The first dashboard-only parameter that is set, by its name.
+    pub fn first_set(&self) -> Option<&'static str> {
+        [
+            ("body", self.body != CreateDashboardRenderTask::default()),
+            ("pdf_paper_size", self.pdf_paper_size.is_some()),
+            ("pdf_landscape", self.pdf_landscape.is_some()),
+            ("long_tables", self.long_tables.is_some()),
+            ("theme", self.theme.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(name, set)| set.then_some(name))
+    }
+}
+
+/// Picks what a render request renders: exactly one of its four ids.
+pub fn render_target(
+    ids: [(RenderKind, Option<String>); 4],
+) -> Result<(RenderKind, String), ArgumentError> {
+    let mut given = ids
+        .into_iter()
+        .filter_map(|(kind, id)| id.map(|id| (kind, id)));
+    match (given.next(), given.next()) {
+        (Some((kind, id)), None) => {
+            check_id(kind.id_name(), &id)?;
+            Ok((kind, id))
+        }
+        (None, _) => Err(ArgumentError::Type(
+            "request needs one of look_id, query_id, dashboard_id or dashboard_element_id".into(),
+        )),
+        (Some((first, _)), Some((second, _))) => Err(ArgumentError::Type(format!(
+            "request must have exactly one id, not both {} and {}",
+            first.id_name(),
+            second.id_name()
+        ))),
+    }
+}
+
 /// Everything needed to create a render task, checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateRenderTask {
@@ -481,6 +519,14 @@ pub fn create_render_task(
         encode_component(&task.id),
         task.format.as_str()
     );
+    if task.kind != RenderKind::Dashboard {
+        if let Some(name) = task.dashboard.first_set() {
+            return Err(ArgumentError::Type(format!(
+                "{name} applies to dashboards only, not to a {}",
+                task.kind.noun()
+            )));
+        }
+    }
     let body = if task.kind == RenderKind::Dashboard {
         let options = &task.dashboard;
         if let Some(size) = options.pdf_paper_size.as_deref() {
@@ -732,6 +778,41 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_render_has_exactly_one_id() {
+        let ids = |look: Option<&str>, dashboard: Option<&str>| {
+            render_target([
+                (RenderKind::Look, look.map(String::from)),
+                (RenderKind::Query, None),
+                (RenderKind::Dashboard, dashboard.map(String::from)),
+                (RenderKind::DashboardElement, None),
+            ])
+        };
+        assert_eq!(ids(Some("7"), None), Ok((RenderKind::Look, "7".into())));
+        assert_eq!(
+            ids(None, Some("42")),
+            Ok((RenderKind::Dashboard, "42".into()))
+        );
+        assert!(
+            matches!(ids(None, None), Err(ArgumentError::Type(m)) if m.contains("one of look_id"))
+        );
+        assert!(
+            matches!(ids(Some("7"), Some("42")), Err(ArgumentError::Type(m)) if m.contains("both look_id and dashboard_id"))
+        );
+        assert!(
+            matches!(ids(Some(""), None), Err(ArgumentError::Type(m)) if m.contains("look_id"))
+        );
+    }
+
+    #[test]
+    fn dashboard_options_only_for_dashboards() {
+        let mut task = create(RenderKind::Look, ResultFormat::Png);
+        task.dashboard.pdf_landscape = Some(true);
+        assert!(
+            matches!(create_render_task(&base(), &task), Err(ArgumentError::Type(m)) if m == "pdf_landscape applies to dashboards only, not to a look")
+        );
     }
 
     #[test]

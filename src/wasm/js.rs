@@ -31,6 +31,21 @@ extern "C" {
     fn new(message: &str) -> LookerResponseError;
 
     #[wasm_bindgen(extends = js_sys::Error)]
+    pub type RenderTaskFailedError;
+    #[wasm_bindgen(constructor)]
+    fn new(message: &str, details: &Object) -> RenderTaskFailedError;
+
+    #[wasm_bindgen(extends = js_sys::Error)]
+    pub type RenderTimeoutError;
+    #[wasm_bindgen(constructor)]
+    fn new(message: &str, details: &Object) -> RenderTimeoutError;
+
+    #[wasm_bindgen(extends = js_sys::Error)]
+    pub type RenderNotReadyError;
+    #[wasm_bindgen(constructor)]
+    fn new(message: &str, details: &Object) -> RenderNotReadyError;
+
+    #[wasm_bindgen(extends = js_sys::Error)]
     pub type LookerNetworkError;
     #[wasm_bindgen(constructor)]
     fn new(message: &str, options: &Object) -> LookerNetworkError;
@@ -48,6 +63,9 @@ extern "C" {
     pub fn aborted(this: &Deadline) -> bool;
     #[wasm_bindgen(method, getter)]
     pub fn reason(this: &Deadline) -> JsValue;
+    /// Whether it fired because its time ran out (not the caller's signal).
+    #[wasm_bindgen(method, getter, js_name = timedOut)]
+    pub fn timed_out(this: &Deadline) -> bool;
     #[wasm_bindgen(method)]
     pub fn release(this: &Deadline);
 
@@ -69,11 +87,13 @@ pub fn object(entries: &[(&str, JsValue)]) -> Object {
     object
 }
 
-/// The built-in error for a caller's mistake.
-pub fn argument_error(error: ArgumentError) -> JsValue {
-    match error {
-        ArgumentError::Type(message) => js_sys::TypeError::new(&message).into(),
-        ArgumentError::Range(message) => js_sys::RangeError::new(&message).into(),
+/// A caller's mistake becomes the built-in error of its kind.
+impl From<ArgumentError> for JsValue {
+    fn from(error: ArgumentError) -> Self {
+        match error {
+            ArgumentError::Type(message) => js_sys::TypeError::new(&message).into(),
+            ArgumentError::Range(message) => js_sys::RangeError::new(&message).into(),
+        }
     }
 }
 
@@ -122,4 +142,28 @@ pub fn network_error(url_path: &str, cause: JsValue) -> JsValue {
     }
     let message = format!("Request to {url_path} failed: {what}");
     LookerNetworkError::new(&message, &object(&[("cause", cause)])).into()
+}
+
+/// A render task that ended in `failure`.
+pub fn render_failed_error(message: &str, task: JsValue) -> JsValue {
+    RenderTaskFailedError::new(message, &object(&[("task", task)])).into()
+}
+
+/// A wait or render that ran out of time; `task` is the last seen (or null).
+pub fn render_timeout_error(message: &str, timeout_ms: f64, task: JsValue) -> JsValue {
+    RenderTimeoutError::new(
+        message,
+        &object(&[("timeoutMs", timeout_ms.into()), ("task", task)]),
+    )
+    .into()
+}
+
+/// Results asked for too early (HTTP 202).
+pub fn not_ready_error(retry_after_ms: Option<f64>) -> JsValue {
+    let message = match retry_after_ms {
+        Some(ms) => format!("The render task's results are not ready yet (HTTP 202); Looker asks to retry in {ms} ms"),
+        None => "The render task's results are not ready yet (HTTP 202)".to_owned(),
+    };
+    let retry_after = retry_after_ms.map_or(JsValue::NULL, JsValue::from);
+    RenderNotReadyError::new(&message, &object(&[("retryAfterMs", retry_after)])).into()
 }

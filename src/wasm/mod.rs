@@ -4,12 +4,13 @@
 mod args;
 mod http;
 mod js;
+mod render;
 
 use crate::models::RenderTask;
 use crate::request::{self, ApiBase, ArgumentError};
-use crate::response::{self, JsonBody, ResponseHead};
+use crate::response::{self, Failure, JsonBody, ResponseHead};
 use args::Options;
-use http::{Http, Payload};
+use http::{Answer, Http, Payload};
 use serde::Deserialize;
 use std::rc::Rc;
 use tsify::Ts;
@@ -47,6 +48,70 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `waitForRenderTask` and `render`. */
+export interface WaitOptions {
+  /** Stops waiting at once; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Gives up after this many milliseconds with a `RenderTimeoutError` (default 600000). */
+  timeoutMs?: number;
+  /** Called once per status change, in order, with the task. */
+  onProgress?: (task: RenderTask) => void;
+}
+
+export type ResultFormat = 'png' | 'jpg' | 'pdf';
+export type PdfPaperSize = 'letter' | 'legal' | 'tabloid' | 'a0' | 'a1' | 'a2' | 'a3' | 'a4' | 'a5';
+
+/** The body of Looker's "Create Dashboard Render Task". */
+export interface CreateDashboardRenderTask {
+  /** Filter values to apply to the dashboard queries, in URL query format: `'Region=EMEA&Date=7 days'`. */
+  dashboard_filters?: string;
+  /** Dashboard layout style. */
+  dashboard_style?: 'tiled' | 'single_column';
+  /** IDs of tabs to render (ID on a UDD and a tab label on LookML dashboards). */
+  tab_ids?: string[];
+}
+
+/** The dashboard-only parameters of a render. */
+export interface DashboardRenderOptions {
+  body?: CreateDashboardRenderTask;
+  pdf_paper_size?: PdfPaperSize;
+  pdf_landscape?: boolean;
+  long_tables?: boolean;
+  /** Theme to apply; renders the embedded version of the dashboard. */
+  theme?: string;
+}
+
+/** `createDashboardRenderTask`'s request. */
+export interface DashboardRenderTaskRequest extends DashboardRenderOptions {
+  dashboard_id: string;
+  result_format: ResultFormat;
+  width: number;
+  height: number;
+  fields?: string | string[];
+}
+
+type ImageSize = { result_format: 'png' | 'jpg'; width: number; height: number };
+
+/** What `render` renders: exactly one id, a format that fits it, and a size. */
+export type RenderRequest =
+  | (ImageSize & { look_id: string; query_id?: never; dashboard_id?: never; dashboard_element_id?: never })
+  | (ImageSize & { query_id: string; look_id?: never; dashboard_id?: never; dashboard_element_id?: never })
+  | (ImageSize & { dashboard_element_id: string; look_id?: never; query_id?: never; dashboard_id?: never })
+  | (DashboardRenderOptions & { dashboard_id: string; result_format: ResultFormat; width: number; height: number; look_id?: never; query_id?: never; dashboard_element_id?: never });
+
+/** A downloaded result: the bytes exactly as Looker sent them. */
+export interface RenderTaskResults {
+  bytes: Uint8Array;
+  /** `image/png`, `image/jpeg` or `application/pdf`. */
+  contentType: string;
+}
+
+/** What `render` resolves with. */
+export interface RenderResult extends RenderTaskResults {
+  /** The finished task. */
+  task: RenderTask;
+}
+
 /** Base class of every error this package makes itself. */
 export class LookerError extends Error {}
 
@@ -71,6 +136,27 @@ export class LookerNetworkError extends LookerError {}
 export class LookerTimeoutError extends LookerError {
   constructor(message: string, details: { timeoutMs: number }, options?: ErrorOptions);
   readonly timeoutMs: number;
+}
+
+/** A render task ended in `failure`; the message quotes Looker's `status_detail`. */
+export class RenderTaskFailedError extends LookerError {
+  constructor(message: string, details: { task: RenderTask }, options?: ErrorOptions);
+  /** The failed task. */
+  readonly task: RenderTask;
+}
+
+/** Waiting for a render took longer than its `timeoutMs`. */
+export class RenderTimeoutError extends LookerTimeoutError {
+  constructor(message: string, details: { timeoutMs: number; task?: RenderTask | null }, options?: ErrorOptions);
+  /** The last task seen, if any. */
+  readonly task: RenderTask | null;
+}
+
+/** The results are not ready yet (HTTP 202). */
+export class RenderNotReadyError extends LookerError {
+  constructor(message: string, details: { retryAfterMs?: number | null }, options?: ErrorOptions);
+  /** How long Looker asked to wait (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | null;
 }
 "#;
 
@@ -97,7 +183,7 @@ impl LookerClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "LookerClientOptions")] options: JsValue,
     ) -> Result<LookerClient, JsValue> {
-        Self::from_options(&options).map_err(js::argument_error)
+        Ok(Self::from_options(&options)?)
     }
 
     fn from_options(options: &JsValue) -> Result<LookerClient, ArgumentError> {
@@ -140,41 +226,106 @@ impl LookerClient {
         #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
-        let options = Options::new(&options, "options").map_err(js::argument_error)?;
-        let id = args::id("renderTaskId", &render_task_id).map_err(js::argument_error)?;
-        let request = request::render_task(
-            &client.base,
-            &id,
-            &options.fields().map_err(js::argument_error)?,
-        )
-        .map_err(js::argument_error)?;
-        let signal = options.signal("signal").map_err(js::argument_error)?;
+        let options = Options::new(&options, "options")?;
+        let id = args::id("renderTaskId", &render_task_id)?;
+        let request = request::render_task(&client.base, &id, &options.fields()?)?;
+        let signal = options.signal("signal")?;
         let task: RenderTask = client.json(&request, signal.as_ref(), "RenderTask").await?;
-        Ts::from_rust(&task).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+        task_to_js(&task)
+    }
+}
+
+/// How a call failed: as Looker or its response said (still inspectable,
+/// for retries and waits), or already as the JS error to reject with.
+enum CallError {
+    /// An error status or a bad body, with the answer's `Retry-After`.
+    Looker(Failure, Option<String>),
+    /// Render results that are not ready (202), and how long to wait.
+    NotReady(Option<f64>),
+    /// An abort reason, a timeout, a network or argument error.
+    Js(JsValue),
+}
+
+impl From<JsValue> for CallError {
+    fn from(error: JsValue) -> Self {
+        Self::Js(error)
+    }
+}
+
+impl From<ArgumentError> for CallError {
+    fn from(error: ArgumentError) -> Self {
+        Self::Js(error.into())
+    }
+}
+
+impl From<CallError> for JsValue {
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::Looker(failure, _) => js::failure_error(failure),
+            CallError::NotReady(retry_after_ms) => js::not_ready_error(retry_after_ms),
+            CallError::Js(error) => error,
+        }
     }
 }
 
 impl Client {
-    /// Sends `request` and decodes its JSON answer as `T`.
+    /// Sends `request` and decodes its JSON answer as `T` (`what` in messages).
     async fn json<T: for<'de> Deserialize<'de>>(
         &self,
         request: &request::Request,
         signal: Option<&web_sys::AbortSignal>,
         what: &str,
-    ) -> Result<T, JsValue> {
-        let answer = self
-            .http
-            .send(request, self.access_token.as_deref(), signal, false)
-            .await?;
-        let head = ResponseHead {
-            status: answer.status,
-            content_type: answer.content_type.as_deref(),
-        };
-        let body = match answer.payload {
-            Payload::Json(value) => JsonBody::Json(serde_wasm_bindgen::Deserializer::from(value)),
-            Payload::NotJson(len) => JsonBody::NotJson(len),
-            Payload::Bytes(bytes) => JsonBody::NotJson(bytes.length() as usize),
-        };
-        response::decode(head, body, what).map_err(js::failure_error)
+    ) -> Result<T, CallError> {
+        let answer = self.send(request, signal, false).await?;
+        decode(answer, what)
     }
+
+    async fn send(
+        &self,
+        request: &request::Request,
+        signal: Option<&web_sys::AbortSignal>,
+        binary: bool,
+    ) -> Result<Answer, CallError> {
+        Ok(self
+            .http
+            .send(request, self.access_token.as_deref(), signal, binary)
+            .await?)
+    }
+}
+
+/// Decodes a JSON answer as `T`, keeping `Retry-After` with a failure.
+fn decode<T: for<'de> Deserialize<'de>>(answer: Answer, what: &str) -> Result<T, CallError> {
+    let head = ResponseHead {
+        status: answer.status,
+        content_type: answer.content_type.as_deref(),
+    };
+    let body = match answer.payload {
+        Payload::Json(value) => JsonBody::Json(serde_wasm_bindgen::Deserializer::from(value)),
+        Payload::NotJson(len) => JsonBody::NotJson(len),
+        Payload::Bytes(bytes) => JsonBody::NotJson(bytes.length() as usize),
+    };
+    response::decode(head, body, what)
+        .map_err(|failure| CallError::Looker(failure, answer.retry_after))
+}
+
+/// The failure a non-2xx answer is, whatever its body.
+fn api_failure(answer: Answer) -> CallError {
+    let head = ResponseHead {
+        status: answer.status,
+        content_type: answer.content_type.as_deref(),
+    };
+    let body: JsonBody<serde_wasm_bindgen::Deserializer> = match answer.payload {
+        Payload::Json(value) => JsonBody::Json(serde_wasm_bindgen::Deserializer::from(value)),
+        Payload::NotJson(len) => JsonBody::NotJson(len),
+        Payload::Bytes(bytes) => JsonBody::NotJson(bytes.length() as usize),
+    };
+    CallError::Looker(
+        Failure::Api(response::api_error(head, body)),
+        answer.retry_after,
+    )
+}
+
+/// A task as the JS value callers get.
+fn task_to_js(task: &RenderTask) -> Result<Ts<RenderTask>, JsValue> {
+    Ts::from_rust(task).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }
