@@ -164,7 +164,8 @@ function syncKind({ resetSize = true } = {}) {
   const kind = KINDS[ui.kind.value];
   const previous = ui.format.value;
   ui.format.replaceChildren(...kind.formats.map((f) => el('option', { value: f, text: FORMAT_LABELS[f] })));
-  ui.format.value = kind.formats.includes(previous) ? previous : kind.formats[0];
+  // Keep a format the user chose if it fits; otherwise the kind's usual one (PDF for dashboards).
+  ui.format.value = ui.format.dataset.touched && kind.formats.includes(previous) ? previous : kind.formats[0];
   ui.idLabel.textContent = `${kind.label} ID`;
   ui.idHint.textContent = `For example ${kind.example}.`;
   if (resetSize) {
@@ -412,7 +413,7 @@ function showResult(r, { bytes, contentType, task }) {
     const img = el('img', { src: url, alt: `${what} rendered as ${format.toUpperCase()}`, 'data-testid': 'result-image' });
     img.decode().then(() => {
       ui.resultInfo.textContent = [`${img.naturalWidth} × ${img.naturalHeight}`, ...info].join(' · ');
-      ui.fit.hidden = img.naturalWidth <= ui.resultView.clientWidth;
+      requestAnimationFrame(() => { ui.fit.hidden = img.naturalWidth <= ui.resultView.clientWidth; });
     }, () => {});
     ui.resultView.replaceChildren(img);
   } else if (type === 'application/pdf') {
@@ -567,7 +568,7 @@ function cell(key, value) {
 // ---------------------------------------------------------------- wiring
 
 ui.kind.addEventListener('change', () => syncKind());
-ui.format.addEventListener('change', syncFormat);
+ui.format.addEventListener('change', () => { ui.format.dataset.touched = '1'; syncFormat(); });
 for (const input of [ui.width, ui.height]) {
   input.addEventListener('input', () => { input.dataset.touched = '1'; });
 }
@@ -590,6 +591,7 @@ ui.fit.addEventListener('click', () => {
   const fit = ui.resultView.classList.toggle('fit');
   ui.fit.setAttribute('aria-pressed', String(fit));
 });
+$('connection-form').addEventListener('submit', (event) => event.preventDefault());
 ui.getForm.addEventListener('submit', (event) => { event.preventDefault(); fetchTask(ui.taskId.value); });
 ui.refresh.addEventListener('click', () => fetchTask(ui.refresh.dataset.taskId || ui.taskId.value));
 
