@@ -38,7 +38,7 @@ const ui = {
   renderButton: $('render-button'), cancelButton: $('cancel-button'), elapsed: $('elapsed'), code: $('code-preview'),
   output: $('render-output'), status: $('render-status'), progress: $('render-progress'), stepper: $('stepper'),
   timeline: $('timeline'), runtimes: $('runtimes'), renderError: $('render-error'),
-  result: $('result'), resultInfo: $('result-info'), resultView: $('result-view'), download: $('download'), fit: $('fit-toggle'),
+  result: $('result'), resultInfo: $('result-info'), resultView: $('result-view'), download: $('download'), fit: $('fit-toggle'), openTab: $('open-tab'),
   getForm: $('get-form'), taskId: $('task-id'), getButton: $('get-button'), getOutput: $('get-output'),
   getBadge: $('get-badge'), getMeta: $('get-meta'), refresh: $('refresh-button'), getError: $('get-error'), table: $('task-table'),
 };
@@ -99,6 +99,7 @@ async function loadDefaults() {
   ui.defaultsSource.textContent = sources.length
     ? `Filled in from ${sources.join(' and ')}.`
     : 'Nothing to fill in from: enter your Looker API host and credentials.';
+  syncExample();
   ui.defaultsSource.dataset.source = sandboxPath ? (Object.keys(fromQuery).length ? 'query+sandbox' : 'sandbox') : (Object.keys(fromQuery).length ? 'query' : 'origin');
   updateCode();
 }
@@ -186,6 +187,13 @@ function syncFormat() {
   updateCode();
 }
 
+/** The example task id is a sandbox fixture: offer it only when the API is the page's own host. */
+function syncExample() {
+  let same = false;
+  try { same = new URL(ui.baseUrl.value.trim()).origin === location.origin; } catch { /* not a URL yet */ }
+  $('example-hint').hidden = !same;
+}
+
 function updateCode() {
   let request;
   try {
@@ -233,6 +241,8 @@ function resetOutput() {
   ui.result.hidden = true;
   ui.resultView.replaceChildren();
   ui.fit.hidden = true;
+  ui.openTab.hidden = true;
+  ui.openTab.removeAttribute('href');
   ui.download.removeAttribute('href');
   if (lastBlobUrl) URL.revokeObjectURL(lastBlobUrl);
   lastBlobUrl = null;
@@ -249,8 +259,8 @@ function tick() {
   ui.elapsed.textContent = formatSeconds(elapsedSeconds(run));
 }
 
-function addTimeline(status, detail, extraClass) {
-  const at = run ? elapsedSeconds(run) : 0;
+function addTimeline(status, detail, extraClass, r = run) {
+  const at = r ? elapsedSeconds(r) : 0;
   const item = el('li', { 'data-status': status, class: extraClass },
     badge(status),
     el('span', { class: 'timeline-label', text: STATUS_LABELS[status] ?? (extraClass ? '' : 'Unknown status') }),
@@ -281,6 +291,9 @@ function onProgress(r, task) {
     addTimeline(status, status === 'failure' ? task.status_detail : null);
     const step = statusStep(status);
     if (step) ui.progress.value = step;
+    const last = ui.stepper.lastElementChild;
+    last.dataset.status = status === 'failure' ? 'failure' : 'success';
+    last.querySelector('.step-label').textContent = STATUS_LABELS[last.dataset.status];
     for (const li of ui.stepper.children) {
       const s = statusStep(li.dataset.status);
       li.className = s < step ? 'done' : s === step ? (status === 'failure' ? 'failed' : status === 'success' ? 'done' : 'current') : '';
@@ -383,7 +396,7 @@ function cancelRender() {
   const seconds = elapsedSeconds(r);
   finish(r, 'cancelled');
   ui.output.dataset.cancelledAt = String(r.cancelledAt);
-  addTimeline('cancelled', 'Stopped polling', 'cancelled').querySelector('.badge').className = 'badge failure';
+  addTimeline('cancelled', 'Stopped polling', 'cancelled', r).querySelector('.badge').className = 'badge failure';
   ui.status.replaceChildren(
     el('strong', { text: `Cancelled after ${seconds.toFixed(1)} s.` }),
     r.taskId ? ' No more polling of task ' : ' No more requests will be sent.',
@@ -419,6 +432,9 @@ function showResult(r, { bytes, contentType, task }) {
   } else if (type === 'application/pdf') {
     const frame = el('iframe', { src: url, title: `${what} as PDF`, 'data-testid': 'result-pdf', type });
     ui.resultView.replaceChildren(frame);
+    // Phones rarely show a PDF inside a page: offer the browser's own viewer too.
+    ui.openTab.href = url;
+    ui.openTab.hidden = false;
   } else {
     ui.resultView.replaceChildren(el('p', { class: 'hint', text: `Looker answered with ${type}, which this page cannot show; download it instead.` }));
   }
@@ -471,7 +487,6 @@ function showError(box, error, lib = {}) {
   }
   const doc = docLink(error?.documentation_url, 'Looker’s documentation for this error');
   if (doc) children.push(el('p', {}, doc));
-  if (error?.task?.id) children.push(el('p', { class: 'hint' }, 'Task ', taskLink(error.task.id)));
   box.replaceChildren(...children);
   box.hidden = false;
 }
@@ -574,7 +589,7 @@ for (const input of [ui.width, ui.height]) {
 }
 ui.renderForm.addEventListener('input', updateCode);
 ui.renderForm.addEventListener('change', updateCode);
-ui.baseUrl.addEventListener('input', updateCode);
+ui.baseUrl.addEventListener('input', () => { updateCode(); syncExample(); });
 for (const radio of document.querySelectorAll('input[name="auth"]')) radio.addEventListener('change', syncAuth);
 ui.tokenToggle.addEventListener('click', () => {
   const show = ui.token.type === 'password';
@@ -601,3 +616,7 @@ document.documentElement.dataset.defaults = 'loading';
 loadDefaults().finally(() => { document.documentElement.dataset.defaults = 'ready'; });
 showBanner('info', 'Loading looker-render…');
 libReady.then(() => {}, () => {});
+$('example-task').addEventListener('click', (event) => {
+  ui.taskId.value = event.currentTarget.textContent.trim();
+  fetchTask(ui.taskId.value);
+});
