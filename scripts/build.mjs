@@ -82,7 +82,10 @@ export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 
 // One set of types for every entry: the Node glue's (the web glue's only
 // adds its init functions, which the entries call themselves).
-cpSync(join(pkg, 'node', `${crate}.d.ts`), join(pkg, 'index.d.ts'));
+// `[Symbol.dispose]` needs TypeScript's esnext.disposable lib; leaving it out
+// keeps the types usable with every `lib` setting (the method still exists).
+const types = readFileSync(join(pkg, 'node', `${crate}.d.ts`), 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
+writeFileSync(join(pkg, 'index.d.ts'), types);
 for (const dir of ['node', 'web']) rmSync(join(pkg, dir, `${crate}.d.ts`), { force: true });
 
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');

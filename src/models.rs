@@ -6,7 +6,6 @@
 //! a task JSON-serialize back to exactly what the server sent.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
 use tsify::Tsify;
 
 /// Deserializes a present property (even `null`) as `Some(..)`, so that a
@@ -17,6 +16,53 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// `can`: the operations the current user may perform, by name, in the
+/// server's order (so a task serializes back to what was sent).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Permissions(pub Vec<(String, bool)>);
+
+impl Permissions {
+    /// Whether the user may perform `operation`.
+    pub fn allows(&self, operation: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(name, allowed)| name == operation && *allowed)
+    }
+}
+
+impl Serialize for Permissions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, allowed)| (name, allowed)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Permissions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PermissionsVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for PermissionsVisitor {
+            type Value = Permissions;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of booleans")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Permissions, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, bool>()? {
+                    entries.push(entry);
+                }
+                Ok(Permissions(entries))
+            }
+        }
+
+        deserializer.deserialize_map(PermissionsVisitor)
+    }
 }
 
 /// A render task's status. Statuses this client has never seen are kept as
@@ -99,7 +145,7 @@ pub struct RenderTask {
         skip_serializing_if = "Option::is_none"
     )]
     #[tsify(optional, type = "Record<string, boolean>")]
-    pub can: Option<BTreeMap<String, bool>>,
+    pub can: Option<Permissions>,
     /// Date/Time render task was created.
     #[serde(
         default,

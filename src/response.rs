@@ -353,6 +353,19 @@ mod tests {
     }
 
     #[test]
+    fn permissions_keep_their_order() {
+        // Straight from text: serde_json's Value would sort the keys itself.
+        let decoded: RenderTask =
+            serde_json::from_str(r#"{"can":{"show":true,"create":false,"a":true}}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&decoded).unwrap(),
+            r#"{"can":{"show":true,"create":false,"a":true}}"#
+        );
+        let can = decoded.can.unwrap();
+        assert!(can.allows("show") && !can.allows("create") && !can.allows("delete"));
+    }
+
+    #[test]
     fn null_and_missing_stay_apart() {
         let nulls = task(&fixture("render_tasks/nulls.json")).unwrap();
         assert_eq!(nulls.status, Some(None));

@@ -223,9 +223,10 @@ impl LookerClient {
         &self,
         #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")]
         render_task_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
+        let options = options.unwrap_or_default();
         let options = Options::new(&options, "options")?;
         let id = args::id("renderTaskId", &render_task_id)?;
         let request = request::render_task(&client.base, &id, &options.fields()?)?;

@@ -163,7 +163,7 @@ impl LookerClient {
         result_format: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         self.create_simple(
             RenderKind::Look,
@@ -185,7 +185,7 @@ impl LookerClient {
         result_format: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         self.create_simple(
             RenderKind::Query,
@@ -208,7 +208,7 @@ impl LookerClient {
         result_format: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         self.create_simple(
             RenderKind::DashboardElement,
@@ -226,10 +226,13 @@ impl LookerClient {
     pub async fn create_dashboard_render_task(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DashboardRenderTaskRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<
+            JsValue,
+        >,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
         let task = request_object(&request, Some(RenderKind::Dashboard))?;
+        let options = options.unwrap_or_default();
         let options = Options::new(&options, "options")?;
         let signal = options.signal("signal")?;
         task_to_js(&client.create(&task, signal.as_ref()).await?)
@@ -242,10 +245,13 @@ impl LookerClient {
         &self,
         #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")]
         render_task_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ signal?: AbortSignal }")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<
+            JsValue,
+        >,
     ) -> Result<JsValue, JsValue> {
         let client = Rc::clone(&self.inner);
         let id = args::id("renderTaskId", &render_task_id)?;
+        let options = options.unwrap_or_default();
         let options = Options::new(&options, "options")?;
         let signal = options.signal("signal")?;
         Ok(client.results(&id, signal.as_ref()).await?.into())
@@ -259,11 +265,11 @@ impl LookerClient {
         &self,
         #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")]
         render_task_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
         let id = args::id("renderTaskId", &render_task_id)?;
-        let wait = WaitArgs::read(&options)?;
+        let wait = WaitArgs::read(&options.unwrap_or_default())?;
         let job = Job::new(&wait);
         let task = job.run(client.wait(&id, None, &job)).await?;
         task_to_js(&task)
@@ -274,11 +280,11 @@ impl LookerClient {
     pub async fn render(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RenderRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WaitOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let client = Rc::clone(&self.inner);
         let create = request_object(&request, None)?;
-        let wait = WaitArgs::read(&options)?;
+        let wait = WaitArgs::read(&options.unwrap_or_default())?;
         let job = Job::new(&wait);
         let (task, results) = job
             .run(async {
@@ -308,9 +314,10 @@ impl LookerClient {
         format: JsValue,
         width: JsValue,
         height: JsValue,
-        options: JsValue,
+        options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
+        let options = options.unwrap_or_default();
         let options = Options::new(&options, "options")?;
         let task = simple_request(kind, &id, &format, &width, &height, &options)?;
         let signal = options.signal("signal")?;

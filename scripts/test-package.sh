@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Packs pkg/ as npm would publish it, installs the tarball into the consumer
+# project tests/package/, and runs the package's tests there: ESM and
+# CommonJS through Node's test runner, and the TypeScript definitions with tsc.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p tmp
+rm -f tmp/looker-render-*.tgz
+tarball=$(npm pack ./pkg --pack-destination tmp --silent | tail -n1)
+( cd tests/package && npm install --no-save --no-audit --no-fund --no-package-lock --loglevel=error "../../tmp/$tarball" )
+echo "[test] installed tmp/$tarball into tests/package"
+node_modules/.bin/tsc -p tests/package/tsconfig.json
+echo "[test] tsc --noEmit on tests/package/types.ts: ok"
+node --test --test-timeout=60000 tests/package/

@@ -1,0 +1,22 @@
+// The CommonJS entry: require() works without an init call, and shares one
+// instance (and so one set of error classes) with the ESM entry.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const lib = require('looker-render');
+
+test('require gives the client and the error classes', async () => {
+  const { startSandbox } = await import('../../sandbox/index.js');
+  const sb = await startSandbox({ quiet: true });
+  try {
+    const client = new lib.LookerClient({ baseUrl: sb.url, accessToken: sb.token });
+    const task = await client.renderTask('7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5', { fields: ['id', 'status'] });
+    assert.deepEqual(task, { id: '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5', status: 'success' });
+    const error = await client.renderTask('missing').catch((e) => e);
+    assert.ok(error instanceof lib.LookerApiError);
+    const esm = await import('looker-render');
+    assert.equal(esm.LookerApiError, lib.LookerApiError, 'one instance for ESM and CommonJS');
+    assert.ok(error instanceof esm.LookerError);
+  } finally {
+    await sb.close();
+  }
+});

@@ -1,0 +1,82 @@
+// Compiled with `tsc --noEmit` against the installed package: fails if a type
+// is wrong or `any` (each @ts-expect-error must find an error).
+import {
+  LookerClient, LookerApiError, LookerError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
+  type RenderTask, type RenderTaskStatus, type RenderResult, type RenderTaskResults,
+} from 'looker-render';
+
+/** True only when T is exactly `any`. */
+type IsAny<T> = 0 extends 1 & T ? true : false;
+function notAny<T>(value: T, ..._proof: IsAny<T> extends true ? ['this is any'] : []): T {
+  return value;
+}
+
+const client = new LookerClient({ baseUrl: 'https://acme.looker.com:19999', accessToken: 't', timeoutMs: 1000, fetch });
+
+async function uses(): Promise<void> {
+  const task: RenderTask = notAny(await client.renderTask('1', { fields: ['id', 'status'] }));
+  const status: RenderTaskStatus | null | undefined = notAny(task.status);
+  const known: RenderTaskStatus = 'success';
+  const unknown: RenderTaskStatus = 'paused'; // unknown statuses are allowed
+  const id: string | undefined = notAny(task.id);
+  const width: number | null | undefined = notAny(task.width);
+  const can: Record<string, boolean> | undefined = notAny(task.can);
+  const detail: string | null | undefined = notAny(task.status_detail);
+  void [status, known, unknown, id, width, can, detail];
+
+  const created: RenderTask = notAny(await client.createLookRenderTask('7', 'png', 800, 600));
+  await client.createQueryRenderTask('1', 'jpg', 800, 600, { fields: 'id' });
+  await client.createDashboardElementRenderTask('101', 'png', 800, 600, { signal: AbortSignal.timeout(1000) });
+  await client.createDashboardRenderTask({
+    dashboard_id: '42', result_format: 'pdf', width: 1920, height: 1080,
+    body: { dashboard_filters: 'a=1', dashboard_style: 'tiled', tab_ids: ['t'] },
+    pdf_paper_size: 'a4', pdf_landscape: true, long_tables: false, theme: 'dark',
+  });
+  const results: RenderTaskResults = notAny(await client.renderTaskResults(created.id ?? ''));
+  const bytes: Uint8Array = notAny(results.bytes);
+  const contentType: string = notAny(results.contentType);
+  const done: RenderTask = notAny(await client.waitForRenderTask('1', { timeoutMs: 1000, onProgress: (t) => void t.status }));
+  const rendered: RenderResult = notAny(await client.render({ dashboard_id: '42', result_format: 'pdf', width: 1, height: 1, pdf_paper_size: 'a4' }));
+  const renderedBytes: Uint8Array = rendered.bytes;
+  const renderedTask: RenderTask = rendered.task;
+  await client.render({ look_id: '7', result_format: 'png', width: 1, height: 1 }, { signal: new AbortController().signal });
+  void [bytes, contentType, done, renderedBytes, renderedTask];
+
+  try {
+    await client.renderTask('1');
+  } catch (error) {
+    if (error instanceof LookerApiError) {
+      const code: number = notAny(error.status);
+      const link: string | null = notAny(error.documentation_url);
+      const message: string = error.message;
+      const field: string | null | undefined = error.errors?.[0]?.field;
+      void [code, link, message, field];
+    }
+    if (error instanceof RenderTaskFailedError) void (notAny(error.task) satisfies RenderTask);
+    if (error instanceof RenderTimeoutError) void (error.task satisfies RenderTask | null);
+    if (error instanceof RenderNotReadyError) void (error.retryAfterMs satisfies number | null);
+    if (error instanceof LookerError) void (error satisfies Error);
+  }
+}
+
+function misuse(): void {
+  // @ts-expect-error baseUrl is required
+  new LookerClient({ accessToken: 't' });
+  // @ts-expect-error ids are strings, not numbers
+  void client.renderTask(42);
+  // @ts-expect-error fields are strings
+  void client.renderTask('1', { fields: 7 });
+  // @ts-expect-error looks do not render to pdf
+  void client.createLookRenderTask('7', 'pdf', 800, 600);
+  // @ts-expect-error a render has one id, not two
+  void client.render({ look_id: '7', dashboard_id: '42', result_format: 'png', width: 1, height: 1 });
+  // @ts-expect-error a look does not take dashboard options
+  void client.render({ look_id: '7', result_format: 'png', width: 1, height: 1, pdf_landscape: true });
+  // @ts-expect-error unknown paper size
+  void client.render({ dashboard_id: '42', result_format: 'pdf', width: 1, height: 1, pdf_paper_size: 'a9' });
+  // @ts-expect-error RenderTask has no such property
+  void ({} as RenderTask).no_such_property;
+}
+
+void uses;
+void misuse;
