@@ -396,6 +396,7 @@ function cancelRender() {
   const seconds = elapsedSeconds(r);
   finish(r, 'cancelled');
   ui.output.dataset.cancelledAt = String(r.cancelledAt);
+  for (const li of ui.stepper.querySelectorAll('.current')) li.className = 'failed';
   addTimeline('cancelled', 'Stopped polling', 'cancelled', r).querySelector('.badge').className = 'badge failure';
   ui.status.replaceChildren(
     el('strong', { text: `Cancelled after ${seconds.toFixed(1)} s.` }),
@@ -462,6 +463,11 @@ function showError(box, error, lib = {}) {
     title = 'The render is not ready yet';
   } else if (is('LookerApiError')) {
     title = `Looker answered ${error.status}${httpReason(error.status)}`;
+    if (error.status === 401) {
+      lines.push(authMode() === 'credentials'
+        ? 'Check the client ID and secret; if this build of looker-render cannot log in with them yet, use an access token.'
+        : 'Check the access token: it may be wrong or expired.');
+    }
   } else if (is('LookerTimeoutError')) {
     title = 'A request took too long';
   } else if (is('LookerNetworkError')) {
