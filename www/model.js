@@ -1,0 +1,148 @@
+// Pure helpers of the demo page: what each kind of content allows, the
+// request the form describes, file names, and how values are shown. No DOM.
+
+/** The kinds of content Looker renders, in the order the form lists them. */
+export const KINDS = {
+  look: { label: 'Look', path: 'looks', idField: 'look_id', fileStem: 'look', formats: ['png', 'jpg'], width: 800, height: 600, example: '7' },
+  query: { label: 'Query', path: 'queries', idField: 'query_id', fileStem: 'query', formats: ['png', 'jpg'], width: 800, height: 600, example: '1234' },
+  dashboard: { label: 'Dashboard', path: 'dashboards', idField: 'dashboard_id', fileStem: 'dashboard', formats: ['pdf', 'png', 'jpg'], width: 1280, height: 1024, example: '42' },
+  dashboard_element: { label: 'Dashboard tile', path: 'dashboard_elements', idField: 'dashboard_element_id', fileStem: 'dashboard-element', formats: ['png', 'jpg'], width: 600, height: 400, example: '101' },
+};
+
+export const FORMAT_LABELS = { png: 'PNG image', jpg: 'JPEG image', pdf: 'PDF document' };
+export const MIME_TYPES = { png: 'image/png', jpg: 'image/jpeg', pdf: 'application/pdf' };
+
+/** Looker's render-task statuses, in the order a task goes through them. */
+export const STAGES = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering'];
+export const STATUS_LABELS = {
+  enqueued_for_query: 'Waiting to query',
+  querying: 'Querying',
+  enqueued_for_render: 'Waiting to render',
+  rendering: 'Rendering',
+  success: 'Done',
+  failure: 'Failed',
+};
+
+/** 1..4 for the stages, 5 when finished, 0 for a status this page does not know. */
+export function statusStep(status) {
+  const i = STAGES.indexOf(status);
+  if (i >= 0) return i + 1;
+  return status === 'success' || status === 'failure' ? 5 : 0;
+}
+
+/** `idle`, `running`, `success`, `failure` or `unknown`: picks the badge colour. */
+export function statusTone(status) {
+  if (status === 'success') return 'success';
+  if (status === 'failure') return 'failure';
+  if (STAGES.includes(status)) return status.startsWith('enqueued') ? 'waiting' : 'running';
+  return 'unknown';
+}
+
+/**
+ * The argument of `client.render()` for the form's values.
+ * `values`: { kind, id, format, width, height, dashboard_filters, dashboard_style, tab_ids, pdf_paper_size, orientation, long_tables }
+ */
+export function buildRenderRequest(values) {
+  const kind = KINDS[values.kind];
+  if (!kind) throw new TypeError(`Unknown kind of content: ${values.kind}`);
+  const id = String(values.id ?? '').trim();
+  if (!id) throw new TypeError(`Enter the ${kind.label.toLowerCase()} ID.`);
+  if (!kind.formats.includes(values.format)) {
+    throw new TypeError(`A ${kind.label.toLowerCase()} renders as ${kind.formats.join(', ')}, not ${values.format}.`);
+  }
+  const request = {
+    [kind.idField]: id,
+    result_format: values.format,
+    width: Number(values.width),
+    height: Number(values.height),
+  };
+  if (values.kind === 'dashboard') {
+    const body = {};
+    const filters = String(values.dashboard_filters ?? '').trim();
+    if (filters) body.dashboard_filters = filters;
+    if (values.dashboard_style) body.dashboard_style = values.dashboard_style;
+    const tabs = String(values.tab_ids ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    if (tabs.length) body.tab_ids = tabs;
+    if (Object.keys(body).length) request.body = body;
+    if (values.format === 'pdf') {
+      if (values.pdf_paper_size) request.pdf_paper_size = values.pdf_paper_size;
+      if (values.orientation === 'landscape') request.pdf_landscape = true;
+      if (values.long_tables) request.long_tables = true;
+    }
+  }
+  return request;
+}
+
+/** A file name for the result: `look-7.png`, `dashboard-42.pdf`. */
+export function fileName(kindKey, id, format) {
+  const stem = KINDS[kindKey]?.fileStem ?? 'render';
+  const safe = String(id).trim().replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|[._]+$/g, '') || 'result';
+  return `${stem}-${safe}.${format === 'jpeg' ? 'jpg' : format}`;
+}
+
+/** `12.3 s`, `850 ms`. */
+export function formatSeconds(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
+}
+
+/** `1.4 MB`. */
+export function formatBytes(n) {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The properties of a RenderTask, in the order the Get panel lists them. */
+export const TASK_FIELDS = [
+  'id', 'status', 'status_detail', 'result_format', 'width', 'height',
+  'look_id', 'query_id', 'dashboard_id', 'dashboard_element_id', 'lookml_dashboard_id',
+  'dashboard_filters', 'dashboard_style',
+  'created_at', 'finalized_at', 'runtime', 'query_runtime', 'render_runtime',
+  'user_id', 'can',
+];
+
+/** Every own property of the task: the known ones in order, then any others. */
+export function taskEntries(task) {
+  const keys = [...TASK_FIELDS.filter((k) => k in task), ...Object.keys(task).filter((k) => !TASK_FIELDS.includes(k)).sort()];
+  return keys.map((k) => [k, task[k]]);
+}
+
+/**
+ * The connection defaults from the page's query string:
+ * `?baseUrl=...&token=...&clientId=...&clientSecret=...` (`base_url`,
+ * `access_token`, `accessToken`, `client_id`, `client_secret` are accepted too).
+ */
+export function defaultsFromQuery(search) {
+  const params = new URLSearchParams(search);
+  const pick = (...names) => {
+    for (const n of names) {
+      const v = params.get(n);
+      if (v != null && v !== '') return v;
+    }
+    return undefined;
+  };
+  const out = {
+    baseUrl: pick('baseUrl', 'base_url', 'url'),
+    token: pick('token', 'accessToken', 'access_token'),
+    clientId: pick('clientId', 'client_id'),
+    clientSecret: pick('clientSecret', 'client_secret'),
+  };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+/** Picks the connection fields out of a sandbox answer (`{url, token, clientId, clientSecret}`). */
+export function defaultsFromSandbox(json) {
+  if (!json || typeof json !== 'object') return {};
+  const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const out = {
+    baseUrl: str(json.baseUrl) ?? str(json.url),
+    token: str(json.token) ?? str(json.accessToken),
+    clientId: str(json.clientId),
+    clientSecret: str(json.clientSecret),
+  };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
