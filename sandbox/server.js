@@ -40,7 +40,23 @@ if (Number.isFinite(args.stageMs)) {
   stageMs = { enqueued_for_query: 1000, querying: 2000, enqueued_for_render: 1000, rendering: 2000 };
 }
 
-const sandbox = await startSandbox({ port, stageMs, quiet: !args.human });
+let stopping = false;
+async function stop(sig) {
+  if (stopping) return;
+  stopping = true;
+  if (args.human) process.stderr.write(`\n${sig}: stopping sandbox\n`);
+  try { await (await sandboxReady).close(); } catch { /* never started */ }
+  process.exit(0);
+}
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+
+const sandboxReady = startSandbox({ port, stageMs, quiet: !args.human });
+let sandbox;
+try { sandbox = await sandboxReady; } catch (e) {
+  process.stderr.write(`sandbox: cannot start on port ${port}: ${e.message}\n`);
+  process.exit(1);
+}
 const ready = {
   url: sandbox.url, token: sandbox.token, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
   alternateUrl: sandbox.alternateUrl,
@@ -63,13 +79,3 @@ if (args.human) {
   ].join('\n'));
 }
 
-let stopping = false;
-async function stop(sig) {
-  if (stopping) return;
-  stopping = true;
-  if (args.human) process.stderr.write(`\n${sig}: stopping sandbox\n`);
-  await sandbox.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
