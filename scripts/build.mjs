@@ -88,6 +88,14 @@ const types = readFileSync(join(pkg, 'node', `${crate}.d.ts`), 'utf8').replace(/
 writeFileSync(join(pkg, 'index.d.ts'), types);
 for (const dir of ['node', 'web']) rmSync(join(pkg, dir, `${crate}.d.ts`), { force: true });
 
+// looker-render/extension (js/extension.js): the fetch adapter for Looker
+// extension pages. Plain JS, no wasm: ESM, a CommonJS copy, its own types.
+mkdirSync(join(pkg, 'extension'), { recursive: true });
+const extensionSource = readFileSync(join(root, 'js/extension.js'), 'utf8');
+writeFileSync(join(pkg, 'extension/index.js'), extensionSource);
+writeFileSync(join(pkg, 'extension/index.cjs'), `'use strict';\n${extensionSource.replace(/^export \{([^}]*)\};$/m, 'module.exports = {$1};')}`);
+cpSync(join(root, 'js/extension.d.ts'), join(pkg, 'extension/index.d.ts'));
+
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, 'm'))[1];
 const manifest = {
@@ -109,9 +117,14 @@ const manifest = {
       import: './web/index.js',
       default: './web/index.js',
     },
+    './extension': {
+      types: './extension/index.d.ts',
+      require: './extension/index.cjs',
+      default: './extension/index.js',
+    },
     './package.json': './package.json',
   },
-  files: ['index.d.ts', 'node/', 'web/', 'README.md', 'LICENSE'],
+  files: ['index.d.ts', 'node/', 'web/', 'extension/', 'README.md', 'LICENSE'],
   sideEffects: ['./web/index.js'],
   engines: { node: '>=18' },
 };
