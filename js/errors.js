@@ -56,13 +56,15 @@ class RenderNotReadyError extends LookerError {
   }
 }
 
-const all = [
+// Names as literals: minifiers (Vite's, esbuild --minify) rename classes, so
+// `error.name` (the function's name) would come out as 'r' in a bundled app.
+const names = {
   LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError,
   RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
-];
-for (const error of all) {
+};
+for (const [name, error] of Object.entries(names)) {
   // On the prototype, as for built-in errors: not an own, enumerable property.
-  Object.defineProperty(error.prototype, 'name', { value: error.name, writable: true, configurable: true });
+  Object.defineProperty(error.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 export { LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError };
