@@ -12,20 +12,26 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const WASM = 'looker_render_bg.wasm';
 
-/** A consumer project in tmp/fit/consumer: the app's sources and node_modules/looker-render from `npm pack ./pkg`. */
-export function makeConsumer() {
+/**
+ * A consumer project in tmp/fit/<name>: the app's sources and
+ * node_modules/looker-render from `npm pack ./pkg`. One name per test file:
+ * node --test runs files in parallel.
+ */
+export function makeConsumer(name = 'consumer') {
   const work = join(root, 'tmp/fit');
-  const consumer = join(work, 'consumer');
+  const consumer = join(work, name);
+  const packs = join(work, `${name}-pack`);
   rmSync(consumer, { recursive: true, force: true });
   mkdirSync(consumer, { recursive: true });
   cpSync(join(root, 'tests/fit/app'), consumer, { recursive: true });
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'fit-consumer', private: true, type: 'module' }, null, 2));
-  for (const old of readdirSync(work).filter((f) => f.endsWith('.tgz'))) rmSync(join(work, old));
-  const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', work, '--silent'], { encoding: 'utf8' })
+  rmSync(packs, { recursive: true, force: true });
+  mkdirSync(packs, { recursive: true });
+  const tarball = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', packs, '--silent'], { encoding: 'utf8' })
     .trim().split('\n').pop();
   const installed = join(consumer, 'node_modules/looker-render');
   mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['-xzf', join(work, tarball), '-C', installed, '--strip-components=1']);
+  execFileSync('tar', ['-xzf', join(packs, tarball), '-C', installed, '--strip-components=1']);
   return consumer;
 }
 

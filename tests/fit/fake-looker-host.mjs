@@ -17,7 +17,8 @@ const { ExtensionHostApiImpl } = require('@looker/extension-sdk/lib/connect/exte
 // extension-sdk's LookerExtensionSDK.createClient(host) is exactly this; its
 // module is not loaded here because the package's index touches `window`.
 const { SdkConnection } = require('@looker/extension-sdk/lib/sdk/sdk_connection');
-const { LookerExtensionSDK, Looker40SDK } = require('@looker/sdk');
+// The @looker/sdk that @looker/extension-sdk itself depends on.
+const { LookerExtensionSDK, Looker40SDK } = createRequire(require.resolve('@looker/extension-sdk'))('@looker/sdk');
 const { BrowserTransport, DefaultSettings } = require('@looker/sdk-rtl');
 
 /**
