@@ -44,6 +44,12 @@ if [ -d tests/browser ]; then
   summary+=("demo page: $(grep -E '^# (pass|fail)' tmp/browser-test.log | tr '\n' ' ' || true)")
 fi
 
+if [ -d tests/fit ]; then
+  step "fit: extension adapter, Vite/esbuild apps and module workers in Chromium, @looker/sdk types"
+  node --test --test-timeout=180000 tests/fit/ 2>&1 | tee tmp/fit-test.log | grep -E '^(ok|not ok|# (pass|fail))' || true
+  summary+=("fit: $(grep -E '^# (pass|fail)' tmp/fit-test.log | tr '\n' ' ' || true)")
+fi
+
 step "summary"
 printf '%s\n' "${summary[@]}"
 # The totals, from the runners' own closing lines.
