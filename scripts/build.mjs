@@ -80,6 +80,20 @@ export { ${exported.join(', ')} } from './${crate}.js';
 export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 `);
 
+// looker-render/inline: the same exports with the wasm inside the JS (base64)
+// and compiled synchronously, so no top-level await, no import.meta and no
+// second file: for one-file classic-script bundles (a Looker extension's
+// bundle.js, IIFE builds). Costs a third more bytes than the .wasm.
+writeFileSync(join(pkg, 'web/inline.js'), `// Entry for one-file bundles: the wasm is inlined and instantiated
+// synchronously on import (no top-level await, no import.meta, no fetch).
+import { initSync } from './${crate}.js';
+const base64 = '${readFileSync(join(pkg, 'web', `${crate}_bg.wasm`)).toString('base64')}';
+const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+initSync({ module: bytes });
+export { ${exported.join(', ')} } from './${crate}.js';
+export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
+`);
+
 // One set of types for every entry: the Node glue's (the web glue's only
 // adds its init functions, which the entries call themselves).
 // `[Symbol.dispose]` needs TypeScript's esnext.disposable lib; leaving it out
@@ -117,6 +131,10 @@ const manifest = {
       import: './web/index.js',
       default: './web/index.js',
     },
+    './inline': {
+      types: './index.d.ts',
+      default: './web/inline.js',
+    },
     './extension': {
       types: './extension/index.d.ts',
       require: './extension/index.cjs',
@@ -125,7 +143,7 @@ const manifest = {
     './package.json': './package.json',
   },
   files: ['index.d.ts', 'node/', 'web/', 'extension/', 'README.md', 'LICENSE'],
-  sideEffects: ['./web/index.js'],
+  sideEffects: ['./web/index.js', './web/inline.js'],
   engines: { node: '>=18' },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

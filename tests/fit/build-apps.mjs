@@ -82,9 +82,37 @@ export async function buildWithEsbuild(consumer) {
   return outdir;
 }
 
+/** One classic script from `entry` into `outdir`/bundle.js (+ classic.html as index.html). */
+async function buildClassic(consumer, entry, outdir, absWorkingDir = consumer) {
+  const esbuild = await import('esbuild');
+  rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({
+    absWorkingDir,
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    outfile: join(outdir, 'bundle.js'),
+    // looker-render from the consumer's install, the rest from the repo's devDependencies.
+    nodePaths: [join(consumer, 'node_modules'), join(root, 'node_modules')],
+    logLevel: 'warning',
+  });
+  cpSync(join(consumer, 'classic.html'), join(outdir, 'index.html'));
+  return outdir;
+}
+
+/** tests/fit/app/classic.js with looker-render/inline, as an IIFE. */
+export const buildClassicApp = (consumer) => buildClassic(consumer, join(consumer, 'classic.js'), join(consumer, 'dist-classic'));
+
+/** examples/extension's entry as its build.mjs builds it (IIFE, minified), with the packed package. */
+export const buildExtensionExample = (consumer) =>
+  buildClassic(consumer, 'src/index.js', join(consumer, 'dist-example'), join(root, 'examples/extension'));
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const consumer = makeConsumer();
-  for (const out of [await buildWithVite(consumer), await buildWithEsbuild(consumer)]) {
+  for (const out of [await buildWithVite(consumer), await buildWithEsbuild(consumer), await buildClassicApp(consumer), await buildExtensionExample(consumer)]) {
     console.log(out);
     for (const f of readdirSync(out, { recursive: true })) console.log(`  ${f}`);
   }

@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeConsumer, buildWithVite, buildWithEsbuild } from './build-apps.mjs';
+import { makeConsumer, buildWithVite, buildWithEsbuild, buildClassicApp, buildExtensionExample } from './build-apps.mjs';
+import { readFileSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -33,11 +34,15 @@ describe('bundlers, workers, no bundler: in headless Chromium', { skip }, () => 
     consumer = makeConsumer();
     dist.vite = join(consumer, 'dist-vite');
     dist.esbuild = join(consumer, 'dist-esbuild');
+    dist.classic = join(consumer, 'dist-classic');
+    dist.example = join(consumer, 'dist-example');
     sandbox = await startSandbox({
       quiet: true,
       staticRoots: {
         '/vite/': dist.vite,
         '/esbuild/': dist.esbuild,
+        '/classic/': dist.classic,
+        '/example/': dist.example,
         '/pkg/': join(root, 'pkg'),
         '/app/': join(root, 'tests/fit/app'),
         '/plain/': join(root, 'tests/fit/plain'),
@@ -121,6 +126,33 @@ describe('bundlers, workers, no bundler: in headless Chromium', { skip }, () => 
   test('the esbuild app renders in the page and in a module worker', async () => {
     sandbox.clearRequests();
     checkApp(await run('esbuild'), /^\/esbuild\/looker_render_bg\.wasm$/);
+  });
+
+  test('looker-render/inline in one classic script (IIFE), as a Looker extension bundle is loaded', async () => {
+    await buildClassicApp(consumer);
+    const bundle = readFileSync(join(dist.classic, 'bundle.js'), 'utf8');
+    assert.doesNotMatch(bundle, /import\.meta|looker_render_bg\.wasm/);
+    sandbox.clearRequests();
+    const { report, problems, loaded } = await run('classic');
+    assert.deepEqual(problems, []);
+    checkRun(report.main, 'window');
+    assert.ok(!loaded.some((p) => p.endsWith('.wasm')), 'no wasm file is fetched');
+  });
+
+  test('examples/extension builds to one classic script that starts and waits for its Looker host', async () => {
+    await buildExtensionExample(consumer);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${sandbox.url}/example/`);
+      await page.waitForSelector('#form button', { timeout: 10_000 });
+      await page.waitForTimeout(300);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
   });
 
   test('without a bundler, web/index.js renders in the page and in a module worker', async () => {

@@ -7,6 +7,7 @@ import {
   type RenderTask, type CreateDashboardRenderTask, type ValidationErrorDetail, type DashboardRenderTaskRequest,
 } from 'looker-render';
 import { extensionFetch, extensionClientOptions } from 'looker-render/extension';
+import * as inline from 'looker-render/inline';
 import type {
   IRenderTask, ICreateDashboardRenderTask, IValidationErrorDetail, IRequestCreateDashboardRenderTask, Looker40SDK,
 } from '@looker/sdk';
@@ -101,3 +102,8 @@ const f: typeof fetch = extensionFetch(sdk);
 // @ts-expect-error not an SDK
 extensionFetch({});
 void [flows, f];
+
+// looker-render/inline has the same types as the main entry.
+const fromInline: LookerClient = new inline.LookerClient(extensionClientOptions(extensionSDK));
+holds<Same<typeof inline.LookerApiError, typeof LookerApiError>>();
+void fromInline;
