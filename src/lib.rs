@@ -6,6 +6,7 @@
 //! `fetch`, timers and JS errors, and is what the npm package exports.
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod models;
 pub mod poll;
 pub mod request;

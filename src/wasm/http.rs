@@ -27,6 +27,7 @@ pub struct Answer {
 }
 
 /// How requests go out: which `fetch`, which deadline.
+#[derive(Clone)]
 pub struct Http {
     fetch: Option<Function>,
     timeout_ms: f64,

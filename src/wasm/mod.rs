@@ -5,13 +5,16 @@ mod args;
 mod http;
 mod js;
 mod render;
+mod session;
 
+use crate::auth::{self, AuthMode, AuthOptions};
 use crate::models::RenderTask;
 use crate::request::{self, ApiBase, ArgumentError};
 use crate::response::{self, Failure, JsonBody, ResponseHead};
 use args::Options;
 use http::{Answer, Http, Payload};
 use serde::Deserialize;
+use session::{Auth, Login};
 use std::rc::Rc;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
@@ -34,6 +37,14 @@ export interface LookerClientOptions {
   baseUrl: string;
   /** An API access token, sent as `Authorization: token <accessToken>`. */
   accessToken?: string;
+  /** Returns the current access token; called before each request (for hosts that own the session). */
+  getAccessToken?: () => string | Promise<string>;
+  /** API credentials (Looker's client id): the client logs in, and renews its token before it expires. */
+  clientId?: string;
+  /** API credentials (Looker's client secret); never sent anywhere but the login's form body. */
+  clientSecret?: string;
+  /** Allows plain http to a host other than this machine (default false: tokens must not travel in clear text). */
+  allowInsecureHttp?: boolean;
   /** The `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
   /** Per-request deadline in milliseconds, body included (default 120000). */
@@ -166,7 +177,7 @@ const DEFAULT_TIMEOUT_MS: f64 = 120_000.0;
 
 struct Client {
     base: ApiBase,
-    access_token: Option<String>,
+    auth: Auth,
     http: Http,
 }
 
@@ -192,29 +203,80 @@ impl LookerClient {
             .string("baseUrl")?
             .ok_or_else(|| ArgumentError::Type("options.baseUrl is required: the Looker API host, such as https://acme.looker.com:19999".into()))?;
         let base = ApiBase::parse(&base_url)?;
-        let access_token = options.string("accessToken")?;
-        if let Some(token) = &access_token {
-            if token.is_empty() || token.chars().any(char::is_control) {
-                return Err(ArgumentError::Type(
-                    "options.accessToken must be a non-empty string without control characters"
-                        .into(),
-                ));
-            }
-        }
         let timeout_ms = options.number("timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
         if timeout_ms.is_nan() || timeout_ms <= 0.0 {
             return Err(ArgumentError::Range(format!(
                 "options.timeoutMs must be a positive number of milliseconds, not {timeout_ms}"
             )));
         }
-        let http = Http::new(options.function("fetch")?, timeout_ms);
+        let fetch = options.function("fetch")?;
+        let access_token = options.string("accessToken")?;
+        let get_access_token = options.function("getAccessToken")?;
+        let client_id = options.string("clientId")?;
+        let client_secret = options.string("clientSecret")?;
+        let mode = auth::auth_mode(AuthOptions {
+            access_token: access_token.is_some(),
+            get_access_token: get_access_token.is_some(),
+            client_id: client_id.is_some(),
+            client_secret: client_secret.is_some(),
+            fetch: fetch.is_some(),
+        })?;
+        if mode != AuthMode::Transport {
+            auth::check_transport_security(
+                &base,
+                options.boolean("allowInsecureHttp")?.unwrap_or(false),
+            )?;
+        }
+        let http = Http::new(fetch, timeout_ms);
+        let auth = match (
+            mode,
+            access_token,
+            get_access_token,
+            client_id,
+            client_secret,
+        ) {
+            (AuthMode::Token, Some(token), ..) => {
+                auth::check_secret("options.accessToken", &token)?;
+                Auth::Token(Some(token).into())
+            }
+            (AuthMode::Callback, _, Some(get), ..) => Auth::Callback(get),
+            (AuthMode::Credentials, _, _, Some(id), Some(secret)) => {
+                auth::check_secret("options.clientId", &id)?;
+                auth::check_secret("options.clientSecret", &secret)?;
+                Auth::Credentials(Login::new(base.clone(), http.clone(), id, secret))
+            }
+            _ => Auth::Transport,
+        };
         Ok(LookerClient {
-            inner: Rc::new(Client {
-                base,
-                access_token,
-                http,
-            }),
+            inner: Rc::new(Client { base, auth, http }),
         })
+    }
+
+    /// Logs in now with the client's API credentials. Optional: calls log in
+    /// on demand. Resolves at once for the other ways to authenticate.
+    pub async fn login(&self) -> Result<(), JsValue> {
+        let client = Rc::clone(&self.inner);
+        Ok(client.auth.login().await?)
+    }
+
+    /// Looker's "Logout" (`DELETE /logout`) for the token in hand, then forgets
+    /// it. Credentials log in again on the next call.
+    pub async fn logout(&self) -> Result<(), JsValue> {
+        let client = Rc::clone(&self.inner);
+        let Some(token) = client.auth.current() else {
+            return Ok(());
+        };
+        let answer = client
+            .http
+            .send(&request::logout(&client.base), Some(&token), None, false)
+            .await;
+        client.auth.forget();
+        let answer = answer?;
+        if (200..300).contains(&answer.status) {
+            Ok(())
+        } else {
+            Err(api_failure(answer).into())
+        }
     }
 
     /// Looker's "Get Render Task": `GET /render_tasks/{render_task_id}`.
@@ -281,15 +343,30 @@ impl Client {
         decode(answer, what)
     }
 
+    /// Sends `request` with the session's token. A 401 drops the token,
+    /// gets a new one (one login for all concurrent calls) and repeats the
+    /// request once; a second 401 is the caller's.
     async fn send(
         &self,
         request: &request::Request,
         signal: Option<&web_sys::AbortSignal>,
         binary: bool,
     ) -> Result<Answer, CallError> {
+        if !request.authenticated {
+            return Ok(self.http.send(request, None, signal, binary).await?);
+        }
+        let token = self.auth.token().await?;
+        let answer = self
+            .http
+            .send(request, token.as_deref(), signal, binary)
+            .await?;
+        if answer.status != 401 || !self.auth.renew_after_401(token.as_deref()) {
+            return Ok(answer);
+        }
+        let token = self.auth.token().await?;
         Ok(self
             .http
-            .send(request, self.access_token.as_deref(), signal, binary)
+            .send(request, token.as_deref(), signal, binary)
             .await?)
     }
 }
