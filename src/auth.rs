@@ -38,17 +38,12 @@ pub struct AuthOptions {
 pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
     let credentials = options.client_id || options.client_secret;
     if options.client_id != options.client_secret {
-        let missing = if options.client_id {
-            "clientSecret"
-        } else {
-            "clientId"
-        };
-        return Err(ArgumentError::Type(format!("options.{missing} is required with API credentials: give clientId and clientSecret together")));
+        let missing = if options.client_id { "clientSecret" } else { "clientId" };
+        return Err(ArgumentError::Type(format!(
+            "options.{missing} is required with API credentials: give clientId and clientSecret together"
+        )));
     }
-    let given = [options.access_token, options.get_access_token, credentials]
-        .iter()
-        .filter(|given| **given)
-        .count();
+    let given = [options.access_token, options.get_access_token, credentials].iter().filter(|given| **given).count();
     match given {
         0 if options.fetch => Ok(AuthMode::Transport),
         0 => Err(ArgumentError::Type(
@@ -65,10 +60,7 @@ pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
 
 /// Checks that a token can travel to `base`: over https, or plain http only
 /// to this machine or when the caller said `allowInsecureHttp`.
-pub fn check_transport_security(
-    base: &ApiBase,
-    allow_insecure_http: bool,
-) -> Result<(), ArgumentError> {
+pub fn check_transport_security(base: &ApiBase, allow_insecure_http: bool) -> Result<(), ArgumentError> {
     if base.is_https() || base.is_loopback() || allow_insecure_http {
         return Ok(());
     }
@@ -81,9 +73,7 @@ pub fn check_transport_security(
 /// (which would break or inject headers).
 pub fn check_secret(name: &str, value: &str) -> Result<(), ArgumentError> {
     if value.is_empty() || value.chars().any(char::is_control) {
-        return Err(ArgumentError::Type(format!(
-            "{name} must be a non-empty string without control characters"
-        )));
+        return Err(ArgumentError::Type(format!("{name} must be a non-empty string without control characters")));
     }
     Ok(())
 }
@@ -110,10 +100,7 @@ pub fn login_error(error: ApiError) -> ApiError {
         401 | 403 | 404 => " (check clientId and clientSecret)",
         _ => "",
     };
-    ApiError {
-        message: format!("Looker login failed: {}{hint}", error.message),
-        ..error
-    }
+    ApiError { message: format!("Looker login failed: {}{hint}", error.message), ..error }
 }
 
 #[cfg(test)]
@@ -127,37 +114,16 @@ mod tests {
         client_secret: bool,
         fetch: bool,
     ) -> AuthOptions {
-        AuthOptions {
-            access_token,
-            get_access_token,
-            client_id,
-            client_secret,
-            fetch,
-        }
+        AuthOptions { access_token, get_access_token, client_id, client_secret, fetch }
     }
 
     #[test]
     fn exactly_one_way_to_authenticate() {
-        assert_eq!(
-            auth_mode(options(true, false, false, false, false)),
-            Ok(AuthMode::Token)
-        );
-        assert_eq!(
-            auth_mode(options(false, true, false, false, false)),
-            Ok(AuthMode::Callback)
-        );
-        assert_eq!(
-            auth_mode(options(false, false, true, true, false)),
-            Ok(AuthMode::Credentials)
-        );
-        assert_eq!(
-            auth_mode(options(false, false, false, false, true)),
-            Ok(AuthMode::Transport)
-        );
-        assert_eq!(
-            auth_mode(options(true, false, false, false, true)),
-            Ok(AuthMode::Token)
-        );
+        assert_eq!(auth_mode(options(true, false, false, false, false)), Ok(AuthMode::Token));
+        assert_eq!(auth_mode(options(false, true, false, false, false)), Ok(AuthMode::Callback));
+        assert_eq!(auth_mode(options(false, false, true, true, false)), Ok(AuthMode::Credentials));
+        assert_eq!(auth_mode(options(false, false, false, false, true)), Ok(AuthMode::Transport));
+        assert_eq!(auth_mode(options(true, false, false, false, true)), Ok(AuthMode::Token));
         for wrong in [
             options(false, false, false, false, false),
             options(true, true, false, false, false),
@@ -166,15 +132,9 @@ mod tests {
             options(false, false, true, false, false),
             options(false, false, false, true, true),
         ] {
-            assert!(
-                matches!(auth_mode(wrong), Err(ArgumentError::Type(_))),
-                "{wrong:?}"
-            );
+            assert!(matches!(auth_mode(wrong), Err(ArgumentError::Type(_))), "{wrong:?}");
         }
-        assert!(auth_mode(options(false, false, true, false, false))
-            .unwrap_err()
-            .to_string()
-            .contains("clientSecret"));
+        assert!(auth_mode(options(false, false, true, false, false)).unwrap_err().to_string().contains("clientSecret"));
     }
 
     #[test]
@@ -195,10 +155,7 @@ mod tests {
         assert!(check_secret("accessToken", "abc").is_ok());
         for bad in ["", "a\nb", "a\rb", "\u{0}"] {
             let error = check_secret("accessToken", bad).unwrap_err().to_string();
-            assert!(
-                error.starts_with("accessToken") && !error.contains(bad) || bad.is_empty(),
-                "{error}"
-            );
+            assert!(error.starts_with("accessToken") && !error.contains(bad) || bad.is_empty(), "{error}");
         }
     }
 
@@ -221,17 +178,10 @@ mod tests {
             errors: None,
         });
         assert_eq!(error.status, 404);
-        assert_eq!(
-            error.message,
-            "Looker login failed: Not found (check clientId and clientSecret)"
-        );
+        assert_eq!(error.message, "Looker login failed: Not found (check clientId and clientSecret)");
         assert_eq!(error.documentation_url.as_deref(), Some("d"));
-        let error = login_error(ApiError {
-            status: 503,
-            message: "down".into(),
-            documentation_url: None,
-            errors: None,
-        });
+        let error =
+            login_error(ApiError { status: 503, message: "down".into(), documentation_url: None, errors: None });
         assert_eq!(error.message, "Looker login failed: down");
     }
 }

@@ -11,6 +11,7 @@ pub mod models;
 pub mod poll;
 pub mod request;
 pub mod response;
+pub mod retry;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -2,7 +2,7 @@
 //! number of concurrent calls, renewal before expiry, and recovery from a
 //! 401. The rules are in the core's `auth` module.
 
-use super::http::Http;
+use super::http::{Http, Scope};
 use super::{decode, js, CallError};
 use crate::auth;
 use crate::models::AccessToken;
@@ -41,14 +41,7 @@ pub struct Login {
 
 impl Login {
     pub fn new(base: ApiBase, http: Http, client_id: String, client_secret: String) -> Rc<Self> {
-        Rc::new(Self {
-            base,
-            http,
-            client_id,
-            client_secret,
-            token: RefCell::new(None),
-            pending: RefCell::new(None),
-        })
+        Rc::new(Self { base, http, client_id, client_secret, token: RefCell::new(None), pending: RefCell::new(None) })
     }
 
     /// A fresh token: the cached one, the one being fetched, or a new login.
@@ -79,7 +72,8 @@ impl Login {
     /// `POST /login` with the credentials in a form body.
     async fn login(&self) -> Result<String, CallError> {
         let request = request::login(&self.base, &self.client_id, &self.client_secret);
-        let answer = self.http.send(&request, None, None, false).await?;
+        let scope = Scope::new(None, self.http.timeout_ms);
+        let answer = self.http.send(&request, None, &scope, false).await?;
         let token: AccessToken = decode(answer, "AccessToken").map_err(|error| match error {
             CallError::Looker(Failure::Api(api), retry_after) => {
                 CallError::Looker(Failure::Api(auth::login_error(api)), retry_after)
@@ -105,11 +99,15 @@ impl Auth {
             Self::Transport => Ok(None),
             Self::Token(token) => Ok(token.borrow().clone()),
             Self::Callback(get) => {
-                let token =
-                    JsFuture::from(Promise::resolve(&get.call0(&JsValue::UNDEFINED)?)).await?;
+                let token = JsFuture::from(Promise::resolve(&get.call0(&JsValue::UNDEFINED)?)).await?;
                 match token.as_string() {
                     Some(token) if auth::check_secret("getAccessToken()", &token).is_ok() => Ok(Some(token)),
-                    _ => Err(CallError::Js(js_sys::TypeError::new("getAccessToken must resolve to a non-empty string without control characters").into())),
+                    _ => Err(CallError::Js(
+                        js_sys::TypeError::new(
+                            "getAccessToken must resolve to a non-empty string without control characters",
+                        )
+                        .into(),
+                    )),
                 }
             }
             Self::Credentials(login) => login.token().await.map(Some),
@@ -136,11 +134,7 @@ impl Auth {
     pub fn current(&self) -> Option<String> {
         match self {
             Self::Token(token) => token.borrow().clone(),
-            Self::Credentials(login) => login
-                .token
-                .borrow()
-                .as_ref()
-                .map(|(token, _)| token.clone()),
+            Self::Credentials(login) => login.token.borrow().as_ref().map(|(token, _)| token.clone()),
             Self::Transport | Self::Callback(_) => None,
         }
     }

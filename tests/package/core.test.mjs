@@ -103,8 +103,8 @@ test('400 and 429 keep their status; a missing token is a 401', async () => {
 });
 
 test('an error body that is not Looker JSON still gives a clear message', async () => {
-  sb.addFault({ path: '^/render_tasks/', fault: 'status', status: 502, body: '<html>bad gateway</html>', headers: { 'content-type': 'text/html' } });
-  await assert.rejects(client.renderTask(success.id), (e) => e instanceof LookerApiError && e.status === 502 && /^HTTP 502 Bad Gateway/.test(e.message));
+  sb.addFault({ path: '^/render_tasks/', fault: 'status', status: 500, body: '<html>oops</html>', headers: { 'content-type': 'text/html' } });
+  await assert.rejects(client.renderTask(success.id), (e) => e instanceof LookerApiError && e.status === 500 && /^HTTP 500 Internal Server Error: the body \(text\/html/.test(e.message));
 });
 
 test('a 2xx that is not a RenderTask is a LookerResponseError saying what was wrong', async () => {
