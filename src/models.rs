@@ -259,8 +259,9 @@ pub struct ValidationErrorDetail {
     /// Error info message.
     #[serde(default)]
     pub message: Option<String>,
-    /// Documentation link.
-    #[serde(default)]
+    /// Documentation link (required by the spec, so always present, maybe `null`;
+    /// serde reads a missing `Option` as `None`).
+    #[tsify(type = "string | null")]
     pub documentation_url: Option<String>,
 }
 

@@ -738,7 +738,7 @@ mod tests {
         let request = login(&base(), "id&1", "s=cr t");
         assert_eq!(request.url, "https://acme.looker.com:19999/api/4.0/login");
         assert_eq!(request.body, Some(Body::Form("client_id=id%261&client_secret=s%3Dcr%20t".into())));
-        assert_eq!(request.body.unwrap().content_type(), "application/x-www-form-urlencoded");
+        assert_eq!(request.body.as_ref().unwrap().content_type(), "application/x-www-form-urlencoded");
         assert!(!request.authenticated);
         assert_eq!(request.idempotency(), Idempotency::Session);
         assert_eq!(logout(&base()).method, Method::Delete);

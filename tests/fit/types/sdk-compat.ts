@@ -33,12 +33,10 @@ holds<Same<Required<RenderTask>['status'], string | null>>();
 holds<Assignable<CreateDashboardRenderTask, ICreateDashboardRenderTask>>();
 holds<Same<Assignable<ICreateDashboardRenderTask, CreateDashboardRenderTask>, false>>();
 
-// Validation error details: theirs fit ours. Ours do not fit theirs: Looker's
-// spec makes `documentation_url` required (string | null) and our type has
-// it optional. (When the client's type makes it required, this flips: update
-// the README mapping and this line.)
+// Validation error details fit both ways: `documentation_url` is required
+// (string | null), as Looker's spec says.
 holds<Assignable<IValidationErrorDetail, ValidationErrorDetail>>();
-holds<Same<Assignable<ValidationErrorDetail, IValidationErrorDetail>, false>>();
+holds<Assignable<ValidationErrorDetail, IValidationErrorDetail>>();
 
 declare const sdk: Looker40SDK;
 declare const looker: LookerClient;
