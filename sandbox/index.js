@@ -5,7 +5,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync, readdirSync, existsSync, statSync, createReadStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderResult, PAPER_SIZES } from './render.js';
+import { PAPER_SIZES } from './paper.js';
+
+// render.js pulls in pdf-lib, pngjs and jpeg-js: load it only when a result is first needed.
+let renderModule;
+const loadRender = () => (renderModule ??= import('./render.js'));
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -249,7 +253,7 @@ export async function startSandbox(options = {}) {
     if (!results.has(id)) {
       const extra = rec ? { ...rec.pdf, title: rec.title } : {};
       if (!rec && task.dashboard_id && content.dashboards[task.dashboard_id]) extra.title = content.dashboards[task.dashboard_id].title;
-      const p = renderResult(task, extra).then((r) => { resultBuffers.set(id, r.bytes); return r; });
+      const p = loadRender().then((m) => m.renderResult(task, extra)).then((r) => { resultBuffers.set(id, r.bytes); return r; });
       p.catch(() => results.delete(id));
       results.set(id, p);
     }

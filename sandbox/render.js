@@ -6,18 +6,9 @@ import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 
 const { PNG } = pngjs;
 
-// Paper sizes in PDF points (portrait).
-export const PAPER_SIZES = {
-  letter: [612, 792],
-  legal: [612, 1008],
-  tabloid: [792, 1224],
-  a0: [2384, 3370],
-  a1: [1684, 2384],
-  a2: [1191, 1684],
-  a3: [842, 1191],
-  a4: [595, 842],
-  a5: [420, 595],
-};
+import { PAPER_SIZES } from './paper.js';
+
+export { PAPER_SIZES };
 
 const PALETTE = [
   [0x42, 0x76, 0xbe], // blue

@@ -6,10 +6,12 @@
 //! `fetch`, timers and JS errors, and is what the npm package exports.
 #![deny(missing_docs)]
 
+pub mod auth;
 pub mod models;
 pub mod poll;
 pub mod request;
 pub mod response;
+pub mod retry;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -26,9 +26,7 @@ pub struct Permissions(pub Vec<(String, bool)>);
 impl Permissions {
     /// Whether the user may perform `operation`.
     pub fn allows(&self, operation: &str) -> bool {
-        self.0
-            .iter()
-            .any(|(name, allowed)| name == operation && *allowed)
+        self.0.iter().any(|(name, allowed)| name == operation && *allowed)
     }
 }
 
@@ -49,10 +47,7 @@ impl<'de> Deserialize<'de> for Permissions {
                 f.write_str("an object of booleans")
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Permissions, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Permissions, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(entry) = map.next_entry::<String, bool>()? {
                     entries.push(entry);
@@ -139,165 +134,85 @@ impl<'de> Deserialize<'de> for RenderTaskStatus {
 #[non_exhaustive]
 pub struct RenderTask {
     /// Operations the current user is able to perform on this object.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "Record<string, boolean>")]
     pub can: Option<Permissions>,
     /// Date/Time render task was created.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub created_at: Option<Option<String>>,
     /// Filter values to apply to the dashboard queries, in URL query format.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub dashboard_filters: Option<Option<String>>,
     /// Id of dashboard to render.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub dashboard_id: Option<Option<String>>,
     /// Dashboard layout style: single_column or tiled.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub dashboard_style: Option<Option<String>>,
     /// Date/Time render task was completed.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub finalized_at: Option<Option<String>>,
     /// Output height in pixels. Flowed layouts may ignore this value.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "number | null")]
     pub height: Option<Option<i64>>,
     /// Id of this render task.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string")]
     pub id: Option<String>,
     /// Id of look to render.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub look_id: Option<Option<String>>,
     /// Id of lookml dashboard to render.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub lookml_dashboard_id: Option<Option<String>>,
     /// Id of query to render.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub query_id: Option<Option<String>>,
     /// Id of dashboard element to render: UDD dashboard element would be numeric
     /// and LookML dashboard element would be model_name::dashboard_title::lookml_link_id.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub dashboard_element_id: Option<Option<String>>,
     /// Number of seconds elapsed running queries.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "number | null")]
     pub query_runtime: Option<Option<f64>>,
     /// Number of seconds elapsed rendering data.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "number | null")]
     pub render_runtime: Option<Option<f64>>,
     /// Output format: pdf, png, or jpg.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub result_format: Option<Option<String>>,
     /// Total seconds elapsed for render task.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "number | null")]
     pub runtime: Option<Option<f64>>,
     /// Render task status: enqueued_for_query, querying, enqueued_for_render,
     /// rendering, success, failure; a status this client does not know is kept.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "RenderTaskStatus | null")]
     pub status: Option<Option<RenderTaskStatus>>,
     /// Additional information about the current status.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub status_detail: Option<Option<String>>,
     /// The user account permissions in which the render task will execute.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "string | null")]
     pub user_id: Option<Option<String>>,
     /// Output width in pixels.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "number | null")]
     pub width: Option<Option<i64>>,
 }
@@ -443,18 +358,13 @@ mod tests {
         let text = body.to_json();
         let back: CreateDashboardRenderTask = serde_json::from_str(&text).unwrap();
         assert_eq!(back, body);
-        assert_eq!(
-            text,
-            r#"{"dashboard_filters":"a=\"x\"&b=\\\n\u0001é","tab_ids":[]}"#
-        );
+        assert_eq!(text, r#"{"dashboard_filters":"a=\"x\"&b=\\\n\u0001é","tab_ids":[]}"#);
     }
 
     #[test]
     fn access_token_debug_hides_the_token() {
-        let token: AccessToken = serde_json::from_str(
-            r#"{"access_token":"s3cr3t","token_type":"Bearer","expires_in":3600}"#,
-        )
-        .unwrap();
+        let token: AccessToken =
+            serde_json::from_str(r#"{"access_token":"s3cr3t","token_type":"Bearer","expires_in":3600}"#).unwrap();
         assert!(!format!("{token:?}").contains("s3cr3t"));
         assert_eq!(token.expires_in, Some(3600.0));
     }

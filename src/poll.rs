@@ -23,12 +23,7 @@ pub struct PollSchedule {
 
 impl Default for PollSchedule {
     fn default() -> Self {
-        Self {
-            first_ms: 250.0,
-            factor: 1.5,
-            max_ms: 1_000.0,
-            jitter: 0.1,
-        }
+        Self { first_ms: 250.0, factor: 1.5, max_ms: 1_000.0, jitter: 0.1 }
     }
 }
 
@@ -47,24 +42,14 @@ impl PollSchedule {
     pub fn delay_ms(&self, polls: u32, random: f64) -> f64 {
         // Capped before powi overflows to infinity for large `polls`.
         let base = (self.first_ms * self.factor.powi(polls.min(64) as i32)).min(self.max_ms);
-        let random = if random.is_nan() {
-            0.5
-        } else {
-            random.clamp(0.0, 1.0)
-        };
+        let random = if random.is_nan() { 0.5 } else { random.clamp(0.0, 1.0) };
         let spread = base * self.jitter * (2.0 * random - 1.0);
         (base + spread).max(0.0)
     }
 
     /// The next step after `polls` polls, honouring a `Retry-After` the server
     /// sent (milliseconds) and the `remaining_ms` before the caller's deadline.
-    pub fn next(
-        &self,
-        polls: u32,
-        random: f64,
-        retry_after_ms: Option<f64>,
-        remaining_ms: f64,
-    ) -> Next {
+    pub fn next(&self, polls: u32, random: f64, retry_after_ms: Option<f64>, remaining_ms: f64) -> Next {
         let mut delay = self.delay_ms(polls, random);
         if let Some(asked) = retry_after_ms.filter(|ms| ms.is_finite()) {
             delay = delay.max(asked);
@@ -103,28 +88,16 @@ mod tests {
     #[test]
     fn retry_after_lengthens_but_never_shortens() {
         let schedule = PollSchedule::default();
-        assert_eq!(
-            schedule.next(0, 0.5, Some(3000.0), 60_000.0),
-            Next::Sleep(3000.0)
-        );
-        assert_eq!(
-            schedule.next(0, 0.5, Some(0.0), 60_000.0),
-            Next::Sleep(250.0)
-        );
-        assert_eq!(
-            schedule.next(0, 0.5, Some(f64::INFINITY), 60_000.0),
-            Next::Sleep(250.0)
-        );
+        assert_eq!(schedule.next(0, 0.5, Some(3000.0), 60_000.0), Next::Sleep(3000.0));
+        assert_eq!(schedule.next(0, 0.5, Some(0.0), 60_000.0), Next::Sleep(250.0));
+        assert_eq!(schedule.next(0, 0.5, Some(f64::INFINITY), 60_000.0), Next::Sleep(250.0));
     }
 
     #[test]
     fn the_deadline_wins() {
         let schedule = PollSchedule::default();
         assert_eq!(schedule.next(5, 0.5, None, 400.0), Next::GiveUpAfter(400.0));
-        assert_eq!(
-            schedule.next(0, 0.5, Some(5000.0), 4000.0),
-            Next::GiveUpAfter(4000.0)
-        );
+        assert_eq!(schedule.next(0, 0.5, Some(5000.0), 4000.0), Next::GiveUpAfter(4000.0));
         assert_eq!(schedule.next(0, 0.5, None, -5.0), Next::GiveUpAfter(0.0));
     }
 

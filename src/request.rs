@@ -3,6 +3,7 @@
 //! anything is sent.
 
 use crate::models::CreateDashboardRenderTask;
+use crate::retry::Idempotency;
 use std::fmt::{self, Write};
 
 /// The path every Looker API 4.0 call lives under.
@@ -44,9 +45,7 @@ impl ApiBase {
     /// without `/api/4.0` and trailing slashes.
     pub fn parse(base_url: &str) -> Result<Self, ArgumentError> {
         let invalid = |why: &str| {
-            ArgumentError::Type(format!(
-                "baseUrl must be an http(s) URL such as https://acme.looker.com:19999 ({why})"
-            ))
+            ArgumentError::Type(format!("baseUrl must be an http(s) URL such as https://acme.looker.com:19999 ({why})"))
         };
         let trimmed = base_url.trim();
         let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(trimmed, "https://") {
@@ -69,11 +68,7 @@ impl ApiBase {
             path = prefix;
         }
         let scheme = if https { "https://" } else { "http://" };
-        Ok(Self {
-            root: format!("{scheme}{authority}{path}{API_PATH}"),
-            host: host.to_ascii_lowercase(),
-            https,
-        })
+        Ok(Self { root: format!("{scheme}{authority}{path}{API_PATH}"), host: host.to_ascii_lowercase(), https })
     }
 
     /// The API root, ending in `/api/4.0`.
@@ -92,9 +87,9 @@ impl ApiBase {
         let host = self.host.as_str();
         host == "localhost"
             || host == "[::1]"
-            || host.strip_prefix("127.").is_some_and(|rest| {
-                rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok())
-            })
+            || host
+                .strip_prefix("127.")
+                .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok()))
     }
 
     fn url(&self, path: &str, query: &Query) -> String {
@@ -111,17 +106,13 @@ impl ApiBase {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
 /// The host of `host[:port]` or `[v6]:port`, if any.
 fn host_of(authority: &str) -> Option<&str> {
-    let host = if authority.starts_with('[') {
-        &authority[..=authority.find(']')?]
-    } else {
-        authority.split(':').next()?
-    };
+    let host =
+        if authority.starts_with('[') { &authority[..=authority.find(']')?] } else { authority.split(':').next()? };
     (!host.is_empty()).then_some(host)
 }
 
@@ -234,13 +225,18 @@ pub struct Request {
 }
 
 impl Request {
-    fn get(url: String) -> Self {
-        Self {
-            method: Method::Get,
-            url,
-            body: None,
-            authenticated: true,
+    /// How safe the request is to repeat, for the retry policy.
+    pub fn idempotency(&self) -> Idempotency {
+        match (self.method, self.authenticated) {
+            (Method::Get, _) => Idempotency::Read,
+            (Method::Post, true) => Idempotency::Create,
+            // Login (unauthenticated POST) and logout.
+            _ => Idempotency::Session,
         }
+    }
+
+    fn get(url: String) -> Self {
+        Self { method: Method::Get, url, body: None, authenticated: true }
     }
 }
 
@@ -261,11 +257,7 @@ impl Fields {
 
     /// From a list of property names.
     pub fn from_list<'a>(fields: impl IntoIterator<Item = &'a str>) -> Self {
-        let names: Vec<&str> = fields
-            .into_iter()
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-            .collect();
+        let names: Vec<&str> = fields.into_iter().map(str::trim).filter(|f| !f.is_empty()).collect();
         Self((!names.is_empty()).then(|| names.join(",")))
     }
 
@@ -277,35 +269,25 @@ impl Fields {
 /// Checks that an id is usable: Looker ids are non-empty strings.
 pub fn check_id(name: &str, id: &str) -> Result<(), ArgumentError> {
     if id.is_empty() {
-        return Err(ArgumentError::Type(format!(
-            "{name} must be a non-empty string"
-        )));
+        return Err(ArgumentError::Type(format!("{name} must be a non-empty string")));
     }
     Ok(())
 }
 
 /// `GET /render_tasks/{render_task_id}`: Looker's "Get Render Task".
-pub fn render_task(
-    base: &ApiBase,
-    render_task_id: &str,
-    fields: &Fields,
-) -> Result<Request, ArgumentError> {
+pub fn render_task(base: &ApiBase, render_task_id: &str, fields: &Fields) -> Result<Request, ArgumentError> {
     check_id("renderTaskId", render_task_id)?;
     let mut query = Query::default();
     query.push_opt("fields", fields.as_deref());
-    Ok(Request::get(base.url(
-        &format!("/render_tasks/{}", encode_component(render_task_id)),
-        &query,
-    )))
+    Ok(Request::get(base.url(&format!("/render_tasks/{}", encode_component(render_task_id)), &query)))
 }
 
 /// `GET /render_tasks/{render_task_id}/results`: the rendered bytes.
 pub fn render_task_results(base: &ApiBase, render_task_id: &str) -> Result<Request, ArgumentError> {
     check_id("renderTaskId", render_task_id)?;
-    Ok(Request::get(base.url(
-        &format!("/render_tasks/{}/results", encode_component(render_task_id)),
-        &Query::default(),
-    )))
+    Ok(Request::get(
+        base.url(&format!("/render_tasks/{}/results", encode_component(render_task_id)), &Query::default()),
+    ))
 }
 
 /// What a render task renders.
@@ -384,48 +366,30 @@ impl ResultFormat {
 
     /// Parses `format` as a format `kind` can be rendered to.
     pub fn for_kind(kind: RenderKind, format: &str) -> Result<Self, ArgumentError> {
-        kind.formats()
-            .iter()
-            .copied()
-            .find(|f| f.as_str() == format)
-            .ok_or_else(|| format_error(kind, format))
+        kind.formats().iter().copied().find(|f| f.as_str() == format).ok_or_else(|| format_error(kind, format))
     }
 }
 
 fn format_error(kind: RenderKind, format: &str) -> ArgumentError {
-    let allowed: Vec<_> = kind
-        .formats()
-        .iter()
-        .map(|f| format!("'{}'", f.as_str()))
-        .collect();
-    ArgumentError::Range(format!(
-        "resultFormat must be {} for a {}, not {format:?}",
-        allowed.join(" or "),
-        kind.noun()
-    ))
+    let allowed: Vec<_> = kind.formats().iter().map(|f| format!("'{}'", f.as_str())).collect();
+    ArgumentError::Range(format!("resultFormat must be {} for a {}, not {format:?}", allowed.join(" or "), kind.noun()))
 }
 
 /// Checks a width or height (a JS number): a whole number of pixels in
 /// `1..=MAX_DIMENSION`.
 pub fn check_dimension(name: &str, value: f64) -> Result<u32, ArgumentError> {
     if value.fract() != 0.0 || !value.is_finite() {
-        return Err(ArgumentError::Range(format!(
-            "{name} must be a whole number of pixels, not {value}"
-        )));
+        return Err(ArgumentError::Range(format!("{name} must be a whole number of pixels, not {value}")));
     }
     if !(1.0..=f64::from(MAX_DIMENSION)).contains(&value) {
-        return Err(ArgumentError::Range(format!(
-            "{name} must be between 1 and {MAX_DIMENSION} pixels, not {value}"
-        )));
+        return Err(ArgumentError::Range(format!("{name} must be between 1 and {MAX_DIMENSION} pixels, not {value}")));
     }
     // In range and whole, so the cast is exact.
     Ok(value as u32)
 }
 
 /// A PDF paper size Looker knows.
-pub const PAPER_SIZES: [&str; 9] = [
-    "letter", "legal", "tabloid", "a0", "a1", "a2", "a3", "a4", "a5",
-];
+pub const PAPER_SIZES: [&str; 9] = ["letter", "legal", "tabloid", "a0", "a1", "a2", "a3", "a4", "a5"];
 
 /// The dashboard-only parameters of a render.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -458,12 +422,8 @@ impl DashboardOptions {
 }
 
 /// Picks what a render request renders: exactly one of its four ids.
-pub fn render_target(
-    ids: [(RenderKind, Option<String>); 4],
-) -> Result<(RenderKind, String), ArgumentError> {
-    let mut given = ids
-        .into_iter()
-        .filter_map(|(kind, id)| id.map(|id| (kind, id)));
+pub fn render_target(ids: [(RenderKind, Option<String>); 4]) -> Result<(RenderKind, String), ArgumentError> {
+    let mut given = ids.into_iter().filter_map(|(kind, id)| id.map(|id| (kind, id)));
     match (given.next(), given.next()) {
         (Some((kind, id)), None) => {
             check_id(kind.id_name(), &id)?;
@@ -501,10 +461,7 @@ pub struct CreateRenderTask {
 
 /// `POST /render_tasks/{kind}/{id}/{result_format}`: one of Looker's four
 /// "Create ... Render Task" calls.
-pub fn create_render_task(
-    base: &ApiBase,
-    task: &CreateRenderTask,
-) -> Result<Request, ArgumentError> {
+pub fn create_render_task(base: &ApiBase, task: &CreateRenderTask) -> Result<Request, ArgumentError> {
     check_id(task.kind.id_name(), &task.id)?;
     if !task.kind.formats().contains(&task.format) {
         return Err(format_error(task.kind, task.format.as_str()));
@@ -513,12 +470,7 @@ pub fn create_render_task(
     query.push("width", task.width);
     query.push("height", task.height);
     query.push_opt("fields", task.fields.as_deref());
-    let path = format!(
-        "/render_tasks/{}/{}/{}",
-        task.kind.path(),
-        encode_component(&task.id),
-        task.format.as_str()
-    );
+    let path = format!("/render_tasks/{}/{}/{}", task.kind.path(), encode_component(&task.id), task.format.as_str());
     if task.kind != RenderKind::Dashboard {
         if let Some(name) = task.dashboard.first_set() {
             return Err(ArgumentError::Type(format!(
@@ -545,12 +497,7 @@ pub fn create_render_task(
     } else {
         None
     };
-    Ok(Request {
-        method: Method::Post,
-        url: base.url(&path, &query),
-        body,
-        authenticated: true,
-    })
+    Ok(Request { method: Method::Post, url: base.url(&path, &query), body, authenticated: true })
 }
 
 /// `POST /login` with the credentials in a form body, never in the URL (the
@@ -569,12 +516,7 @@ pub fn login(base: &ApiBase, client_id: &str, client_secret: &str) -> Request {
 
 /// `DELETE /logout`: invalidates the session's token.
 pub fn logout(base: &ApiBase) -> Request {
-    Request {
-        method: Method::Delete,
-        url: base.url("/logout", &Query::default()),
-        body: None,
-        authenticated: true,
-    }
+    Request { method: Method::Delete, url: base.url("/logout", &Query::default()), body: None, authenticated: true }
 }
 
 #[cfg(test)]
@@ -595,16 +537,10 @@ mod tests {
             " https://acme.looker.com:19999// ",
             "HTTPS://acme.looker.com:19999",
         ] {
-            assert_eq!(
-                ApiBase::parse(url).unwrap().root(),
-                "https://acme.looker.com:19999/api/4.0",
-                "{url}"
-            );
+            assert_eq!(ApiBase::parse(url).unwrap().root(), "https://acme.looker.com:19999/api/4.0", "{url}");
         }
         assert_eq!(
-            ApiBase::parse("http://127.0.0.1:8100/looker")
-                .unwrap()
-                .root(),
+            ApiBase::parse("http://127.0.0.1:8100/looker").unwrap().root(),
             "http://127.0.0.1:8100/looker/api/4.0"
         );
     }
@@ -620,22 +556,15 @@ mod tests {
             "https://a.com?x=1",
             "https://u:p@a.com",
         ] {
-            assert!(
-                matches!(ApiBase::parse(url), Err(ArgumentError::Type(_))),
-                "{url:?}"
-            );
+            assert!(matches!(ApiBase::parse(url), Err(ArgumentError::Type(_))), "{url:?}");
         }
     }
 
     #[test]
     fn loopback_hosts() {
-        for url in [
-            "http://127.0.0.1:1",
-            "http://localhost",
-            "http://LOCALHOST:80",
-            "http://[::1]:8080",
-            "http://127.255.0.1",
-        ] {
+        for url in
+            ["http://127.0.0.1:1", "http://localhost", "http://LOCALHOST:80", "http://[::1]:8080", "http://127.255.0.1"]
+        {
             assert!(ApiBase::parse(url).unwrap().is_loopback(), "{url}");
         }
         for url in [
@@ -652,10 +581,7 @@ mod tests {
     #[test]
     fn render_task_url_encodes_the_id_as_one_segment() {
         let request = render_task(&base(), "a/b?c#d", &Fields::all()).unwrap();
-        assert_eq!(
-            request.url,
-            "https://acme.looker.com:19999/api/4.0/render_tasks/a%2Fb%3Fc%23d"
-        );
+        assert_eq!(request.url, "https://acme.looker.com:19999/api/4.0/render_tasks/a%2Fb%3Fc%23d");
         assert_eq!(request.method, Method::Get);
         assert!(request.authenticated && request.body.is_none());
         let request = render_task(&base(), "é %", &Fields::all()).unwrap();
@@ -682,10 +608,7 @@ mod tests {
     #[test]
     fn results_url() {
         let request = render_task_results(&base(), "t 1").unwrap();
-        assert_eq!(
-            request.url,
-            "https://acme.looker.com:19999/api/4.0/render_tasks/t%201/results"
-        );
+        assert_eq!(request.url, "https://acme.looker.com:19999/api/4.0/render_tasks/t%201/results");
     }
 
     fn create(kind: RenderKind, format: ResultFormat) -> CreateRenderTask {
@@ -708,7 +631,10 @@ mod tests {
             (RenderKind::DashboardElement, "dashboard_elements"),
         ] {
             let request = create_render_task(&base(), &create(kind, ResultFormat::Png)).unwrap();
-            assert_eq!(request.url, format!("https://acme.looker.com:19999/api/4.0/render_tasks/{path}/42/png?width=800&height=600"));
+            assert_eq!(
+                request.url,
+                format!("https://acme.looker.com:19999/api/4.0/render_tasks/{path}/42/png?width=800&height=600")
+            );
             assert_eq!(request.method, Method::Post);
             assert_eq!(request.body, None);
         }
@@ -716,8 +642,7 @@ mod tests {
 
     #[test]
     fn dashboard_body_is_always_sent() {
-        let request =
-            create_render_task(&base(), &create(RenderKind::Dashboard, ResultFormat::Pdf)).unwrap();
+        let request = create_render_task(&base(), &create(RenderKind::Dashboard, ResultFormat::Pdf)).unwrap();
         assert_eq!(request.body, Some(Body::Json("{}".into())));
         let mut task = create(RenderKind::Dashboard, ResultFormat::Pdf);
         task.dashboard = DashboardOptions {
@@ -748,22 +673,13 @@ mod tests {
         assert!(
             matches!(ResultFormat::for_kind(RenderKind::Look, "pdf"), Err(ArgumentError::Range(m)) if m.contains("'png' or 'jpg' for a look"))
         );
-        assert!(ResultFormat::for_kind(RenderKind::Query, "pdf")
-            .unwrap_err()
-            .to_string()
-            .contains("for a query"));
+        assert!(ResultFormat::for_kind(RenderKind::Query, "pdf").unwrap_err().to_string().contains("for a query"));
         assert!(ResultFormat::for_kind(RenderKind::DashboardElement, "pdf")
             .unwrap_err()
             .to_string()
             .contains("dashboard element"));
-        assert_eq!(
-            ResultFormat::for_kind(RenderKind::Dashboard, "pdf"),
-            Ok(ResultFormat::Pdf)
-        );
-        assert_eq!(
-            ResultFormat::for_kind(RenderKind::Look, "jpg"),
-            Ok(ResultFormat::Jpg)
-        );
+        assert_eq!(ResultFormat::for_kind(RenderKind::Dashboard, "pdf"), Ok(ResultFormat::Pdf));
+        assert_eq!(ResultFormat::for_kind(RenderKind::Look, "jpg"), Ok(ResultFormat::Jpg));
         assert!(ResultFormat::for_kind(RenderKind::Dashboard, "PNG").is_err());
         assert!(create_render_task(&base(), &create(RenderKind::Look, ResultFormat::Pdf)).is_err());
     }
@@ -791,19 +707,12 @@ mod tests {
             ])
         };
         assert_eq!(ids(Some("7"), None), Ok((RenderKind::Look, "7".into())));
-        assert_eq!(
-            ids(None, Some("42")),
-            Ok((RenderKind::Dashboard, "42".into()))
-        );
-        assert!(
-            matches!(ids(None, None), Err(ArgumentError::Type(m)) if m.contains("one of look_id"))
-        );
+        assert_eq!(ids(None, Some("42")), Ok((RenderKind::Dashboard, "42".into())));
+        assert!(matches!(ids(None, None), Err(ArgumentError::Type(m)) if m.contains("one of look_id")));
         assert!(
             matches!(ids(Some("7"), Some("42")), Err(ArgumentError::Type(m)) if m.contains("both look_id and dashboard_id"))
         );
-        assert!(
-            matches!(ids(Some(""), None), Err(ArgumentError::Type(m)) if m.contains("look_id"))
-        );
+        assert!(matches!(ids(Some(""), None), Err(ArgumentError::Type(m)) if m.contains("look_id")));
     }
 
     #[test]
@@ -828,17 +737,15 @@ mod tests {
     fn login_keeps_the_secret_out_of_the_url() {
         let request = login(&base(), "id&1", "s=cr t");
         assert_eq!(request.url, "https://acme.looker.com:19999/api/4.0/login");
-        assert_eq!(
-            request.body,
-            Some(Body::Form(
-                "client_id=id%261&client_secret=s%3Dcr%20t".into()
-            ))
-        );
-        assert_eq!(
-            request.body.unwrap().content_type(),
-            "application/x-www-form-urlencoded"
-        );
+        assert_eq!(request.body, Some(Body::Form("client_id=id%261&client_secret=s%3Dcr%20t".into())));
+        assert_eq!(request.body.unwrap().content_type(), "application/x-www-form-urlencoded");
         assert!(!request.authenticated);
+        assert_eq!(request.idempotency(), Idempotency::Session);
         assert_eq!(logout(&base()).method, Method::Delete);
+        assert_eq!(logout(&base()).idempotency(), Idempotency::Session);
+        assert_eq!(render_task(&base(), "1", &Fields::all()).unwrap().idempotency(), Idempotency::Read);
+        assert_eq!(render_task_results(&base(), "1").unwrap().idempotency(), Idempotency::Read);
+        let create = create_render_task(&base(), &create(RenderKind::Look, ResultFormat::Png)).unwrap();
+        assert_eq!(create.idempotency(), Idempotency::Create);
     }
 }

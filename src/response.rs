@@ -74,11 +74,7 @@ impl fmt::Display for Failure {
 
 /// Decodes a JSON response as `T` (named `what` in messages), or maps it to
 /// the failure it is.
-pub fn decode<'de, T, D>(
-    head: ResponseHead<'_>,
-    body: JsonBody<D>,
-    what: &str,
-) -> Result<T, Failure>
+pub fn decode<'de, T, D>(head: ResponseHead<'_>, body: JsonBody<D>, what: &str) -> Result<T, Failure>
 where
     T: Deserialize<'de>,
     D: Deserializer<'de>,
@@ -87,17 +83,15 @@ where
         return Err(Failure::Api(api_error(head, body)));
     }
     match body {
-        JsonBody::Json(json) => serde_path_to_error::deserialize(json)
-            .map(|Object(value)| value)
-            .map_err(|error| {
-                let path = error.path().to_string();
-                let inner = error.into_inner();
-                Failure::Response(if path == "." {
-                    format!("The response is not a {what}: {inner}")
-                } else {
-                    format!("The response is not a {what}: property {path}: {inner}")
-                })
-            }),
+        JsonBody::Json(json) => serde_path_to_error::deserialize(json).map(|Object(value)| value).map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            Failure::Response(if path == "." {
+                format!("The response is not a {what}: {inner}")
+            } else {
+                format!("The response is not a {what}: property {path}: {inner}")
+            })
+        }),
         JsonBody::NotJson(len) => Err(Failure::Response(format!(
             "The response is not a {what}: the body ({}) is not JSON",
             head.describe_body(len)
@@ -109,46 +103,22 @@ where
 /// the body is a Looker `Error` or `ValidationError`.
 pub fn api_error<'de, D: Deserializer<'de>>(head: ResponseHead<'_>, body: JsonBody<D>) -> ApiError {
     let (looker, len) = match body {
-        JsonBody::Json(json) => (
-            Object::<ErrorBody>::deserialize(json)
-                .ok()
-                .map(|Object(body)| body),
-            None,
-        ),
+        JsonBody::Json(json) => (Object::<ErrorBody>::deserialize(json).ok().map(|Object(body)| body), None),
         JsonBody::NotJson(len) => (None, Some(len)),
     };
     let status = head.status;
     match looker {
-        Some(ErrorBody {
-            message: Some(message),
-            documentation_url,
-            errors,
-        }) if !message.is_empty() => ApiError {
-            status,
-            message,
-            documentation_url,
-            errors,
-        },
+        Some(ErrorBody { message: Some(message), documentation_url, errors }) if !message.is_empty() => {
+            ApiError { status, message, documentation_url, errors }
+        }
         other => {
-            let reason = reason_phrase(status)
-                .map(|r| format!(" {r}"))
-                .unwrap_or_default();
+            let reason = reason_phrase(status).map(|r| format!(" {r}")).unwrap_or_default();
             let detail = match len {
-                Some(len) => format!(
-                    "the body ({}) is not a Looker error",
-                    head.describe_body(len)
-                ),
+                Some(len) => format!("the body ({}) is not a Looker error", head.describe_body(len)),
                 None => "the body has no Looker message".to_owned(),
             };
-            let (documentation_url, errors) = other
-                .map(|b| (b.documentation_url, b.errors))
-                .unwrap_or_default();
-            ApiError {
-                status,
-                message: format!("HTTP {status}{reason}: {detail}"),
-                documentation_url,
-                errors,
-            }
+            let (documentation_url, errors) = other.map(|b| (b.documentation_url, b.errors)).unwrap_or_default();
+            ApiError { status, message: format!("HTTP {status}{reason}: {detail}"), documentation_url, errors }
         }
     }
 }
@@ -173,9 +143,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
             }
         }
 
-        deserializer
-            .deserialize_map(ObjectVisitor(PhantomData))
-            .map(Object)
+        deserializer.deserialize_map(ObjectVisitor(PhantomData)).map(Object)
     }
 }
 
@@ -222,9 +190,7 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the HTTP date
 /// form senders must generate, to milliseconds since the Unix epoch.
 fn http_date_ms(value: &str) -> Option<f64> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let parts: Vec<&str> = value.split_ascii_whitespace().collect();
     let [weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
         return None;
@@ -233,19 +199,11 @@ fn http_date_ms(value: &str) -> Option<f64> {
     let day: i64 = day.parse().ok()?;
     let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
     let year: i64 = year.parse().ok()?;
-    let hms: Vec<i64> = time
-        .split(':')
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
+    let hms: Vec<i64> = time.split(':').map(str::parse).collect::<Result<_, _>>().ok()?;
     let [hour, minute, second] = hms.as_slice() else {
         return None;
     };
-    if !(1..=31).contains(&day)
-        || !(0..24).contains(hour)
-        || !(0..60).contains(minute)
-        || !(0..61).contains(second)
-    {
+    if !(1..=31).contains(&day) || !(0..24).contains(hour) || !(0..60).contains(minute) || !(0..61).contains(second) {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -269,16 +227,10 @@ mod tests {
     use crate::models::{RenderTask, RenderTaskStatus};
     use serde_json::Value;
 
-    const OK: ResponseHead<'static> = ResponseHead {
-        status: 200,
-        content_type: Some("application/json"),
-    };
+    const OK: ResponseHead<'static> = ResponseHead { status: 200, content_type: Some("application/json") };
 
     fn head(status: u16) -> ResponseHead<'static> {
-        ResponseHead {
-            status,
-            content_type: Some("application/json"),
-        }
+        ResponseHead { status, content_type: Some("application/json") }
     }
 
     /// What the wasm layer does with `JSON.parse`, done with serde_json.
@@ -294,11 +246,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!(
-            "{}/tests/fixtures/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+        std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
     fn fixtures(dir: &str) -> Vec<(String, String)> {
@@ -307,10 +255,7 @@ mod tests {
             .unwrap()
             .map(|entry| {
                 let entry = entry.unwrap();
-                (
-                    entry.file_name().to_string_lossy().into_owned(),
-                    std::fs::read_to_string(entry.path()).unwrap(),
-                )
+                (entry.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(entry.path()).unwrap())
             })
             .collect();
         all.sort();
@@ -331,36 +276,21 @@ mod tests {
 
     #[test]
     fn statuses_are_typed_and_unknown_ones_kept() {
-        assert_eq!(
-            task(&fixture("render_tasks/success.json"))
-                .unwrap()
-                .status(),
-            Some(&RenderTaskStatus::Success)
-        );
+        assert_eq!(task(&fixture("render_tasks/success.json")).unwrap().status(), Some(&RenderTaskStatus::Success));
         let failure = task(&fixture("render_tasks/failure.json")).unwrap();
         assert_eq!(failure.status(), Some(&RenderTaskStatus::Failure));
         assert!(failure.status_detail().unwrap().starts_with("Query failed"));
         let unknown = task(&fixture("render_tasks/unknown_status.json")).unwrap();
-        assert_eq!(
-            unknown.status(),
-            Some(&RenderTaskStatus::Other("paused_for_review".into()))
-        );
-        assert_eq!(
-            serde_json::to_value(&unknown).unwrap()["status"],
-            "paused_for_review"
-        );
+        assert_eq!(unknown.status(), Some(&RenderTaskStatus::Other("paused_for_review".into())));
+        assert_eq!(serde_json::to_value(&unknown).unwrap()["status"], "paused_for_review");
         assert!(!RenderTaskStatus::Querying.is_final() && RenderTaskStatus::Failure.is_final());
     }
 
     #[test]
     fn permissions_keep_their_order() {
         // Straight from text: serde_json's Value would sort the keys itself.
-        let decoded: RenderTask =
-            serde_json::from_str(r#"{"can":{"show":true,"create":false,"a":true}}"#).unwrap();
-        assert_eq!(
-            serde_json::to_string(&decoded).unwrap(),
-            r#"{"can":{"show":true,"create":false,"a":true}}"#
-        );
+        let decoded: RenderTask = serde_json::from_str(r#"{"can":{"show":true,"create":false,"a":true}}"#).unwrap();
+        assert_eq!(serde_json::to_string(&decoded).unwrap(), r#"{"can":{"show":true,"create":false,"a":true}}"#);
         let can = decoded.can.unwrap();
         assert!(can.allows("show") && !can.allows("create") && !can.allows("delete"));
     }
@@ -372,10 +302,7 @@ mod tests {
         assert_eq!(nulls.width, Some(None));
         let minimal = task(&fixture("render_tasks/minimal.json")).unwrap();
         assert_eq!(minimal.status, None);
-        assert_eq!(
-            serde_json::to_string(&minimal).unwrap(),
-            r#"{"id":"a0000000000000000000000000000007"}"#
-        );
+        assert_eq!(serde_json::to_string(&minimal).unwrap(), r#"{"id":"a0000000000000000000000000000007"}"#);
     }
 
     #[test]
@@ -389,10 +316,7 @@ mod tests {
         assert!(error.to_string().contains("property id"), "{error}");
         let error = task(r#"{"can":{"show":"yes"}}"#).unwrap_err();
         assert!(error.to_string().contains("property can.show"), "{error}");
-        assert!(task("[1,2]")
-            .unwrap_err()
-            .to_string()
-            .contains("not a RenderTask"));
+        assert!(task("[1,2]").unwrap_err().to_string().contains("not a RenderTask"));
         // An array of the right values, by position, is still not an object.
         assert!(task(r#"[{}, null, null, null, null, null, 1, "1"]"#)
             .unwrap_err()
@@ -405,40 +329,33 @@ mod tests {
     #[test]
     fn bodies_that_are_not_json() {
         let error = task(r#"{"id":"1","sta"#).unwrap_err();
-        assert_eq!(error, Failure::Response("The response is not a RenderTask: the body (application/json, 14 bytes) is not JSON".into()));
-        let html = ResponseHead {
-            status: 200,
-            content_type: Some("text/html"),
-        };
-        let error =
-            decode::<RenderTask, Value>(html, JsonBody::NotJson(512), "RenderTask").unwrap_err();
-        assert!(
-            error.to_string().contains("text/html, 512 bytes"),
-            "{error}"
+        assert_eq!(
+            error,
+            Failure::Response(
+                "The response is not a RenderTask: the body (application/json, 14 bytes) is not JSON".into()
+            )
         );
+        let html = ResponseHead { status: 200, content_type: Some("text/html") };
+        let error = decode::<RenderTask, Value>(html, JsonBody::NotJson(512), "RenderTask").unwrap_err();
+        assert!(error.to_string().contains("text/html, 512 bytes"), "{error}");
     }
 
     #[test]
     fn looker_errors_keep_status_message_and_link() {
         for (name, text) in fixtures("errors") {
             let status: u16 = name.trim_end_matches(".json").parse().unwrap();
-            let Failure::Api(error) =
-                decode::<RenderTask, _>(head(status), body(&text), "RenderTask").unwrap_err()
+            let Failure::Api(error) = decode::<RenderTask, _>(head(status), body(&text), "RenderTask").unwrap_err()
             else {
                 panic!("{name} is not an API error");
             };
             let sent: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(error.status, status);
             assert_eq!(error.message, sent["message"]);
-            assert_eq!(
-                error.documentation_url.as_deref(),
-                sent["documentation_url"].as_str()
-            );
+            assert_eq!(error.documentation_url.as_deref(), sent["documentation_url"].as_str());
             assert_eq!(error.errors.is_some(), status == 422, "{name}");
         }
         let Failure::Api(error) =
-            decode::<RenderTask, _>(head(422), body(&fixture("errors/422.json")), "RenderTask")
-                .unwrap_err()
+            decode::<RenderTask, _>(head(422), body(&fixture("errors/422.json")), "RenderTask").unwrap_err()
         else {
             panic!()
         };
@@ -447,20 +364,11 @@ mod tests {
 
     #[test]
     fn errors_that_are_not_looker_json_get_a_clear_message() {
-        let gateway = ResponseHead {
-            status: 502,
-            content_type: Some("text/html"),
-        };
+        let gateway = ResponseHead { status: 502, content_type: Some("text/html") };
         let error = api_error::<Value>(gateway, JsonBody::NotJson(100));
-        assert_eq!(
-            error.message,
-            "HTTP 502 Bad Gateway: the body (text/html, 100 bytes) is not a Looker error"
-        );
+        assert_eq!(error.message, "HTTP 502 Bad Gateway: the body (text/html, 100 bytes) is not a Looker error");
         assert_eq!(error.documentation_url, None);
-        let error = api_error(
-            head(599),
-            body(r#"{"message":null,"documentation_url":"https://d"}"#),
-        );
+        let error = api_error(head(599), body(r#"{"message":null,"documentation_url":"https://d"}"#));
         assert_eq!(error.message, "HTTP 599: the body has no Looker message");
         assert_eq!(error.documentation_url.as_deref(), Some("https://d"));
         let error = api_error(head(500), body(r#"{"message":""}"#));
@@ -474,19 +382,10 @@ mod tests {
         assert_eq!(retry_after_ms("2", 0.0), Some(2000.0));
         assert_eq!(retry_after_ms(" 0 ", 0.0), Some(0.0));
         let now = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(
-            retry_after_ms("Sun, 06 Nov 1994 08:49:40 GMT", now),
-            Some(3000.0)
-        );
-        assert_eq!(
-            retry_after_ms("Sun, 06 Nov 1994 08:49:30 GMT", now),
-            Some(0.0)
-        );
+        assert_eq!(retry_after_ms("Sun, 06 Nov 1994 08:49:40 GMT", now), Some(3000.0));
+        assert_eq!(retry_after_ms("Sun, 06 Nov 1994 08:49:30 GMT", now), Some(0.0));
         assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
-        assert_eq!(
-            http_date_ms("Tue, 29 Feb 2028 23:59:59 GMT"),
-            Some(1_835_481_599_000.0)
-        );
+        assert_eq!(http_date_ms("Tue, 29 Feb 2028 23:59:59 GMT"), Some(1_835_481_599_000.0));
         for bad in [
             "",
             "-1",

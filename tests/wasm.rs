@@ -24,28 +24,16 @@ fn options(entries: &[(&str, JsValue)]) -> JsValue {
 
 fn client() -> LookerClient {
     let url = SANDBOX.expect("LOOKER_SANDBOX_URL must name the running sandbox");
-    LookerClient::new(options(&[
-        ("baseUrl", url.into()),
-        ("accessToken", TOKEN.into()),
-    ]))
-    .unwrap()
+    LookerClient::new(options(&[("baseUrl", url.into()), ("accessToken", TOKEN.into())])).unwrap()
 }
 
 fn error_name(error: &JsValue) -> String {
-    Reflect::get(error, &"name".into())
-        .unwrap()
-        .as_string()
-        .unwrap_or_default()
+    Reflect::get(error, &"name".into()).unwrap().as_string().unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
 async fn gets_a_task() {
-    let task: RenderTask = client()
-        .render_task(SUCCESS.into(), None)
-        .await
-        .unwrap()
-        .to_rust()
-        .unwrap();
+    let task: RenderTask = client().render_task(SUCCESS.into(), None).await.unwrap().to_rust().unwrap();
     assert_eq!(task.id.as_deref(), Some(SUCCESS));
     assert_eq!(task.status(), Some(&RenderTaskStatus::Success));
 }
@@ -53,36 +41,20 @@ async fn gets_a_task() {
 #[wasm_bindgen_test]
 async fn fields_narrow_the_task() {
     let fields = options(&[("fields", "id,status".into())]);
-    let task = client()
-        .render_task(SUCCESS.into(), Some(fields))
-        .await
-        .unwrap();
+    let task = client().render_task(SUCCESS.into(), Some(fields)).await.unwrap();
     let value: JsValue = task.into();
-    let keys: Vec<String> = Reflect::own_keys(&value)
-        .unwrap()
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
+    let keys: Vec<String> = Reflect::own_keys(&value).unwrap().iter().filter_map(|k| k.as_string()).collect();
     assert_eq!(keys, ["id", "status"]);
 }
 
 #[wasm_bindgen_test]
 async fn errors_are_exported_classes_and_the_module_lives_on() {
     let client = client();
-    let error = client
-        .render_task("no-such-task".into(), None)
-        .await
-        .unwrap_err();
+    let error = client.render_task("no-such-task".into(), None).await.unwrap_err();
     assert_eq!(error_name(&error), "LookerApiError");
-    assert_eq!(
-        Reflect::get(&error, &"status".into()).unwrap().as_f64(),
-        Some(404.0)
-    );
+    assert_eq!(Reflect::get(&error, &"status".into()).unwrap().as_f64(), Some(404.0));
     assert!(error.is_instance_of::<js_sys::Error>());
-    let error = client
-        .render_task(JsValue::from(7), None)
-        .await
-        .unwrap_err();
+    let error = client.render_task(JsValue::from(7), None).await.unwrap_err();
     assert!(error.is_instance_of::<js_sys::TypeError>());
     // The same client (and module) still works after failures.
     assert!(client.render_task(SUCCESS.into(), None).await.is_ok());
@@ -97,15 +69,7 @@ async fn renders_a_look() {
         ("height", 48.into()),
     ]);
     let result = client().render(request, None).await.unwrap();
-    let bytes: js_sys::Uint8Array = Reflect::get(&result, &"bytes".into())
-        .unwrap()
-        .unchecked_into();
+    let bytes: js_sys::Uint8Array = Reflect::get(&result, &"bytes".into()).unwrap().unchecked_into();
     assert_eq!(bytes.to_vec()[..4], [0x89, b'P', b'N', b'G']);
-    assert_eq!(
-        Reflect::get(&result, &"contentType".into())
-            .unwrap()
-            .as_string()
-            .as_deref(),
-        Some("image/png")
-    );
+    assert_eq!(Reflect::get(&result, &"contentType".into()).unwrap().as_string().as_deref(), Some("image/png"));
 }

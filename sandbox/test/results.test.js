@@ -25,7 +25,7 @@ async function done(t) {
 }
 
 test('results are 202 with Retry-After and no body until the task is done', T, async () => {
-  sb.configure({ resultsRetryAfterSeconds: 3, stageMs: { rendering: 400 } });
+  sb.configure({ resultsRetryAfterSeconds: 3, stageMs: { rendering: 250 } });
   const { json: t } = await create('looks', '1', 'png', 'width=120&height=80');
   const r = await results(t.id);
   assert.equal(r.status, 202);

@@ -177,10 +177,11 @@ test('status follows the stage durations, with runtimes once done', T, async () 
 });
 
 test('content marked to fail ends in failure during querying', T, async () => {
-  for (const [kind, fmt] of [['looks', 'png'], ['queries', 'jpg'], ['dashboards', 'pdf'], ['dashboard_elements', 'png']]) {
-    const { json: t } = await create(kind, 'fail', fmt);
-    await untilMs(t.created_at, 100);
-    const r = await getTask(t.id);
+  const kinds = [['looks', 'png'], ['queries', 'jpg'], ['dashboards', 'pdf'], ['dashboard_elements', 'png']];
+  const created = await Promise.all(kinds.map(([kind, fmt]) => create(kind, 'fail', fmt)));
+  await untilMs(created.map((c) => c.json.created_at).sort().at(-1), 100);
+  for (const [i, [kind]] of kinds.entries()) {
+    const r = await getTask(created[i].json.id);
     assertSpec('render_task', r);
     assert.equal(r.json.status, 'failure', kind);
     assert.match(r.json.status_detail, /^Query failed: /);

@@ -24,10 +24,7 @@ impl<'a> Options<'a> {
             return Ok(Self { object: None, name });
         }
         match value.dyn_ref::<Object>() {
-            Some(object) if !value.is_function() && !Array::is_array(value) => Ok(Self {
-                object: Some(object),
-                name,
-            }),
+            Some(object) if !value.is_function() && !Array::is_array(value) => Ok(Self { object: Some(object), name }),
             _ => Err(type_error(name, "an object")),
         }
     }
@@ -49,45 +46,23 @@ impl<'a> Options<'a> {
 
     /// An optional string property.
     pub fn string(&self, key: &str) -> Result<Option<String>, ArgumentError> {
-        self.get(key)
-            .map(|value| {
-                value
-                    .as_string()
-                    .ok_or_else(|| type_error(&self.label(key), "a string"))
-            })
-            .transpose()
+        self.get(key).map(|value| value.as_string().ok_or_else(|| type_error(&self.label(key), "a string"))).transpose()
     }
 
     /// An optional number property.
     pub fn number(&self, key: &str) -> Result<Option<f64>, ArgumentError> {
-        self.get(key)
-            .map(|value| {
-                value
-                    .as_f64()
-                    .ok_or_else(|| type_error(&self.label(key), "a number"))
-            })
-            .transpose()
+        self.get(key).map(|value| value.as_f64().ok_or_else(|| type_error(&self.label(key), "a number"))).transpose()
     }
 
     /// An optional boolean property.
     pub fn boolean(&self, key: &str) -> Result<Option<bool>, ArgumentError> {
-        self.get(key)
-            .map(|value| {
-                value
-                    .as_bool()
-                    .ok_or_else(|| type_error(&self.label(key), "a boolean"))
-            })
-            .transpose()
+        self.get(key).map(|value| value.as_bool().ok_or_else(|| type_error(&self.label(key), "a boolean"))).transpose()
     }
 
     /// An optional function property.
     pub fn function(&self, key: &str) -> Result<Option<Function>, ArgumentError> {
         self.get(key)
-            .map(|value| {
-                value
-                    .dyn_into::<Function>()
-                    .map_err(|_| type_error(&self.label(key), "a function"))
-            })
+            .map(|value| value.dyn_into::<Function>().map_err(|_| type_error(&self.label(key), "a function")))
             .transpose()
     }
 
@@ -95,9 +70,7 @@ impl<'a> Options<'a> {
     pub fn signal(&self, key: &str) -> Result<Option<web_sys::AbortSignal>, ArgumentError> {
         self.get(key)
             .map(|value| {
-                value
-                    .dyn_into::<web_sys::AbortSignal>()
-                    .map_err(|_| type_error(&self.label(key), "an AbortSignal"))
+                value.dyn_into::<web_sys::AbortSignal>().map_err(|_| type_error(&self.label(key), "an AbortSignal"))
             })
             .transpose()
     }
@@ -105,10 +78,7 @@ impl<'a> Options<'a> {
     /// An optional array of strings.
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, ArgumentError> {
         self.get(key)
-            .map(|value| {
-                string_list(&value)
-                    .ok_or_else(|| type_error(&self.label(key), "an array of strings"))
-            })
+            .map(|value| string_list(&value).ok_or_else(|| type_error(&self.label(key), "an array of strings")))
             .transpose()
     }
 
@@ -120,8 +90,8 @@ impl<'a> Options<'a> {
         if let Some(csv) = value.as_string() {
             return Ok(Fields::from_csv(&csv));
         }
-        let names = string_list(&value)
-            .ok_or_else(|| type_error(&self.label("fields"), "a string or an array of strings"))?;
+        let names =
+            string_list(&value).ok_or_else(|| type_error(&self.label("fields"), "a string or an array of strings"))?;
         Ok(Fields::from_list(names.iter().map(String::as_str)))
     }
 }
@@ -130,10 +100,7 @@ fn string_list(value: &JsValue) -> Option<Vec<String>> {
     if !Array::is_array(value) {
         return None;
     }
-    Array::from(value)
-        .iter()
-        .map(|item| item.as_string())
-        .collect()
+    Array::from(value).iter().map(|item| item.as_string()).collect()
 }
 
 /// A required id argument: a non-empty string.
@@ -146,9 +113,7 @@ pub fn id(name: &str, value: &JsValue) -> Result<String, ArgumentError> {
 
 /// A required string argument.
 pub fn string(name: &str, value: &JsValue) -> Result<String, ArgumentError> {
-    value
-        .as_string()
-        .ok_or_else(|| type_error(name, "a string"))
+    value.as_string().ok_or_else(|| type_error(name, "a string"))
 }
 
 /// A required number argument.

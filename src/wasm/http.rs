@@ -1,21 +1,30 @@
-//! One HTTP exchange over `fetch`: the request out, the whole answer in,
-//! under one deadline that also covers reading the body.
+//! HTTP over `fetch`: one request out, the whole answer in, under the call's
+//! deadline (which also covers reading the body), repeated as the core's
+//! retry policy allows.
 
 use super::js::{self, Deadline};
+use super::CallError;
 use crate::request::Request;
+use crate::response::retry_after_ms;
+use crate::retry::{Attempt, Decision, RetryPolicy};
 use js_sys::{Function, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
-/// A body as read: parsed JSON, text that is not JSON, or raw bytes.
+/// The most a JSON body may weigh: a RenderTask or an error is a few KiB.
+pub const MAX_JSON_BYTES: f64 = 1024.0 * 1024.0;
+
+/// A body as read: parsed JSON, text that is not JSON, raw bytes, or too much.
 pub enum Payload {
     /// `JSON.parse` succeeded (or the body was empty: `null`).
     Json(JsValue),
-    /// Not JSON; its length in UTF-16 code units.
+    /// Not JSON; its length in bytes.
     NotJson(usize),
     /// Binary, untouched.
     Bytes(Uint8Array),
+    /// Larger than the limit (in bytes); the rest was not read.
+    TooLarge(f64),
 }
 
 /// An answer, with its body read.
@@ -26,46 +35,78 @@ pub struct Answer {
     pub payload: Payload,
 }
 
-/// How requests go out: which `fetch`, which deadline.
+/// How requests go out: which `fetch`, which deadline, how patient.
+#[derive(Clone)]
 pub struct Http {
     fetch: Option<Function>,
-    timeout_ms: f64,
+    pub timeout_ms: f64,
+    pub retry: RetryPolicy,
+    pub max_result_bytes: f64,
 }
 
-/// Releases a deadline however the exchange ends.
-struct Release(Deadline);
+/// Releases a deadline however the call ends.
+pub struct Scope(pub Deadline);
 
-impl Drop for Release {
+impl Scope {
+    /// A deadline of `timeout_ms` that also ends when `signal` aborts.
+    pub fn new(signal: Option<&AbortSignal>, timeout_ms: f64) -> Self {
+        Self(Deadline::new(signal, timeout_ms))
+    }
+
+    pub fn signal(&self) -> AbortSignal {
+        self.0.signal()
+    }
+}
+
+impl Drop for Scope {
     fn drop(&mut self) {
         self.0.release();
     }
 }
 
 impl Http {
-    pub fn new(fetch: Option<Function>, timeout_ms: f64) -> Self {
-        Self { fetch, timeout_ms }
+    pub fn new(fetch: Option<Function>, timeout_ms: f64, retry: RetryPolicy, max_result_bytes: f64) -> Self {
+        Self { fetch, timeout_ms, retry, max_result_bytes }
     }
 
-    /// Sends `request` with `token` (if the request is authenticated) and reads
-    /// the whole answer: as bytes when `binary` and the status is 2xx, else as
-    /// JSON. Rejects with the caller's abort reason, a timeout error or a
-    /// network error.
+    /// Sends `request` with `token`, repeating it as the retry policy allows
+    /// for its idempotency, within `scope`'s deadline. A 2xx body is read as
+    /// bytes when `binary`, everything else as JSON. Rejects with the caller's
+    /// abort reason, a timeout error or a network error.
     pub async fn send(
         &self,
         request: &Request,
         token: Option<&str>,
-        signal: Option<&AbortSignal>,
+        scope: &Scope,
         binary: bool,
-    ) -> Result<Answer, JsValue> {
-        let deadline = Release(Deadline::new(signal, self.timeout_ms));
-        let outcome = self.exchange(request, token, &deadline.0, binary).await;
-        outcome.map_err(|error| {
-            if deadline.0.aborted() {
-                deadline.0.reason()
-            } else {
-                js::network_error(path_of(&request.url), error)
+    ) -> Result<Answer, CallError> {
+        let started = js::now_ms();
+        let mut retries = 0;
+        loop {
+            let outcome = self.exchange(request, token, &scope.0, binary).await;
+            let attempt = match &outcome {
+                Ok(_) if matches!(&outcome, Ok(answer) if answer.status < 400) => {
+                    return outcome.map_err(CallError::Js)
+                }
+                Ok(answer) => {
+                    let asked = answer.retry_after.as_deref().and_then(|value| retry_after_ms(value, js::now_ms()));
+                    Attempt::Status(answer.status, asked)
+                }
+                // The deadline fired, or the caller aborted: never retried.
+                Err(_) if scope.0.aborted() => return Err(CallError::Js(scope.0.reason())),
+                Err(_) => Attempt::Network,
+            };
+            let remaining = self.timeout_ms - (js::now_ms() - started);
+            match self.retry.decide(request.idempotency(), attempt, retries, js::random(), remaining) {
+                Decision::RetryAfter(ms) => {
+                    JsFuture::from(js::sleep(ms, Some(&scope.signal()))).await?;
+                    retries += 1;
+                }
+                Decision::GiveUp => {
+                    return outcome.map_err(|error| CallError::Js(js::network_error(path_of(&request.url), error)));
+                }
             }
-        })
+        }
     }
 
     async fn exchange(
@@ -76,10 +117,8 @@ impl Http {
         binary: bool,
     ) -> Result<Answer, JsValue> {
         let headers = Headers::new()?;
-        if request.authenticated {
-            if let Some(token) = token {
-                headers.set("Authorization", &format!("token {token}"))?;
-            }
+        if let (true, Some(token)) = (request.authenticated, token) {
+            headers.set("Authorization", &format!("token {token}"))?;
         }
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
@@ -90,11 +129,9 @@ impl Http {
         init.set_headers(&headers);
         init.set_signal(Some(&deadline.signal()));
         let promise = match &self.fetch {
-            Some(fetch) => Promise::resolve(&fetch.call2(
-                &JsValue::UNDEFINED,
-                &JsValue::from_str(&request.url),
-                &init,
-            )?),
+            Some(fetch) => {
+                Promise::resolve(&fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&request.url), &init)?)
+            }
             None => js::global_fetch(&request.url, &init),
         };
         // Duck-typed: an injected fetch may return a Response of its own.
@@ -103,15 +140,15 @@ impl Http {
         let header = |name: &str| response.headers().get(name).ok().flatten();
         let content_type = header("content-type");
         let retry_after = header("retry-after");
-        let payload = if binary && (200..300).contains(&status) {
-            Payload::Bytes(Uint8Array::new(
-                &JsFuture::from(response.array_buffer()?).await?,
-            ))
+        let binary = binary && (200..300).contains(&status);
+        let limit = if binary { self.max_result_bytes } else { MAX_JSON_BYTES };
+        let body = JsFuture::from(js::read_body(&response, limit, !binary)).await?;
+        let payload = if body.is_null() {
+            Payload::TooLarge(limit)
+        } else if binary {
+            Payload::Bytes(body.unchecked_into())
         } else {
-            let text = JsFuture::from(response.text()?)
-                .await?
-                .as_string()
-                .unwrap_or_default();
+            let text = body.as_string().unwrap_or_default();
             if text.is_empty() {
                 Payload::Json(JsValue::NULL)
             } else {
@@ -121,22 +158,14 @@ impl Http {
                 }
             }
         };
-        Ok(Answer {
-            status,
-            content_type,
-            retry_after,
-            payload,
-        })
+        Ok(Answer { status, content_type, retry_after, payload })
     }
 }
 
-/// The path of a URL, for messages: never the query, which could carry a
-/// secret in someone else's URL scheme.
+/// The path of a URL, for messages: never the query.
 fn path_of(url: &str) -> &str {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let path_start = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |i| after_scheme + i);
+    let path_start = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
     let path_end = url.find('?').unwrap_or(url.len());
     url.get(path_start..path_end.max(path_start)).unwrap_or("")
 }

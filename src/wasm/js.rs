@@ -16,6 +16,17 @@ extern "C" {
     /// `Date.now()`.
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub fn now_ms() -> f64;
+
+    /// `Math.random()`, for jitter.
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    pub fn random() -> f64;
+}
+
+#[wasm_bindgen(module = "/js/body.js")]
+extern "C" {
+    /// The body as text or bytes, or `null` when larger than `limit` bytes.
+    #[wasm_bindgen(js_name = readBody)]
+    pub fn read_body(response: &web_sys::Response, limit: f64, as_text: bool) -> Promise;
 }
 
 #[wasm_bindgen(module = "/js/errors.js")]
@@ -112,13 +123,7 @@ fn api_error(error: ApiError) -> JsValue {
     };
     let details = object(&[
         ("status", JsValue::from(error.status)),
-        (
-            "documentation_url",
-            error
-                .documentation_url
-                .as_deref()
-                .map_or(JsValue::NULL, JsValue::from_str),
-        ),
+        ("documentation_url", error.documentation_url.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
         ("errors", errors),
     ]);
     LookerApiError::new(&error.message, &details, &JsValue::UNDEFINED).into()
@@ -126,18 +131,11 @@ fn api_error(error: ApiError) -> JsValue {
 
 /// A fetch that failed without an answer, keeping the original as `cause`.
 pub fn network_error(url_path: &str, cause: JsValue) -> JsValue {
-    let message_of = |error: &JsValue| {
-        error
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .filter(|m| !m.is_empty())
-    };
+    let message_of =
+        |error: &JsValue| error.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).filter(|m| !m.is_empty());
     let mut what = message_of(&cause).unwrap_or_else(|| "no answer".to_owned());
     // Node's fetch says only "fetch failed"; the reason is one level down.
-    if let Some(inner) = cause
-        .dyn_ref::<js_sys::Error>()
-        .and_then(|e| message_of(&e.cause()))
-    {
+    if let Some(inner) = cause.dyn_ref::<js_sys::Error>().and_then(|e| message_of(&e.cause())) {
         what = format!("{what} ({inner})");
     }
     let message = format!("Request to {url_path} failed: {what}");
@@ -151,11 +149,7 @@ pub fn render_failed_error(message: &str, task: JsValue) -> JsValue {
 
 /// A wait or render that ran out of time; `task` is the last seen (or null).
 pub fn render_timeout_error(message: &str, timeout_ms: f64, task: JsValue) -> JsValue {
-    RenderTimeoutError::new(
-        message,
-        &object(&[("timeoutMs", timeout_ms.into()), ("task", task)]),
-    )
-    .into()
+    RenderTimeoutError::new(message, &object(&[("timeoutMs", timeout_ms.into()), ("task", task)])).into()
 }
 
 /// Results asked for too early (HTTP 202).

@@ -5,13 +5,17 @@ mod args;
 mod http;
 mod js;
 mod render;
+mod session;
 
+use crate::auth::{self, AuthMode, AuthOptions};
 use crate::models::RenderTask;
 use crate::request::{self, ApiBase, ArgumentError};
 use crate::response::{self, Failure, JsonBody, ResponseHead};
+use crate::retry::RetryPolicy;
 use args::Options;
-use http::{Answer, Http, Payload};
+use http::{Answer, Http, Payload, Scope};
 use serde::Deserialize;
+use session::{Auth, Login};
 use std::rc::Rc;
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
@@ -34,10 +38,22 @@ export interface LookerClientOptions {
   baseUrl: string;
   /** An API access token, sent as `Authorization: token <accessToken>`. */
   accessToken?: string;
+  /** Returns the current access token; called before each request (for hosts that own the session). */
+  getAccessToken?: () => string | Promise<string>;
+  /** API credentials (Looker's client id): the client logs in, and renews its token before it expires. */
+  clientId?: string;
+  /** API credentials (Looker's client secret); never sent anywhere but the login's form body. */
+  clientSecret?: string;
+  /** Allows plain http to a host other than this machine (default false: tokens must not travel in clear text). */
+  allowInsecureHttp?: boolean;
   /** The `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
-  /** Per-request deadline in milliseconds, body included (default 120000). */
+  /** Deadline of each call in milliseconds, retries and body included (default 120000). */
   timeoutMs?: number;
+  /** How many times a failed request may be repeated (default 3). Reads repeat on 429, 502, 503, 504 and network errors; creates only on 429. */
+  maxRetries?: number;
+  /** The largest render result accepted, in bytes (default 256 MiB). */
+  maxResultBytes?: number;
 }
 
 /** Options of a single call. */
@@ -164,9 +180,13 @@ export class RenderNotReadyError extends LookerError {
 /// that a stalled connection does not hang a script.
 const DEFAULT_TIMEOUT_MS: f64 = 120_000.0;
 
+/// Default cap on a downloaded result: far above any real render, far below
+/// what would exhaust a browser tab.
+const DEFAULT_MAX_RESULT_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
+
 struct Client {
     base: ApiBase,
-    access_token: Option<String>,
+    auth: Auth,
     http: Http,
 }
 
@@ -188,41 +208,94 @@ impl LookerClient {
 
     fn from_options(options: &JsValue) -> Result<LookerClient, ArgumentError> {
         let options = Options::new(options, "options")?;
-        let base_url = options
-            .string("baseUrl")?
-            .ok_or_else(|| ArgumentError::Type("options.baseUrl is required: the Looker API host, such as https://acme.looker.com:19999".into()))?;
+        let base_url = options.string("baseUrl")?.ok_or_else(|| {
+            ArgumentError::Type(
+                "options.baseUrl is required: the Looker API host, such as https://acme.looker.com:19999".into(),
+            )
+        })?;
         let base = ApiBase::parse(&base_url)?;
-        let access_token = options.string("accessToken")?;
-        if let Some(token) = &access_token {
-            if token.is_empty() || token.chars().any(char::is_control) {
-                return Err(ArgumentError::Type(
-                    "options.accessToken must be a non-empty string without control characters"
-                        .into(),
-                ));
-            }
-        }
         let timeout_ms = options.number("timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
         if timeout_ms.is_nan() || timeout_ms <= 0.0 {
             return Err(ArgumentError::Range(format!(
                 "options.timeoutMs must be a positive number of milliseconds, not {timeout_ms}"
             )));
         }
-        let http = Http::new(options.function("fetch")?, timeout_ms);
-        Ok(LookerClient {
-            inner: Rc::new(Client {
-                base,
-                access_token,
-                http,
-            }),
-        })
+        let fetch = options.function("fetch")?;
+        let access_token = options.string("accessToken")?;
+        let get_access_token = options.function("getAccessToken")?;
+        let client_id = options.string("clientId")?;
+        let client_secret = options.string("clientSecret")?;
+        let mode = auth::auth_mode(AuthOptions {
+            access_token: access_token.is_some(),
+            get_access_token: get_access_token.is_some(),
+            client_id: client_id.is_some(),
+            client_secret: client_secret.is_some(),
+            fetch: fetch.is_some(),
+        })?;
+        if mode != AuthMode::Transport {
+            auth::check_transport_security(&base, options.boolean("allowInsecureHttp")?.unwrap_or(false))?;
+        }
+        let max_retries = options.number("maxRetries")?.unwrap_or(f64::from(RetryPolicy::default().max_retries));
+        if !(0.0..=100.0).contains(&max_retries) || max_retries.fract() != 0.0 {
+            return Err(ArgumentError::Range(format!(
+                "options.maxRetries must be a whole number from 0 to 100, not {max_retries}"
+            )));
+        }
+        let max_result_bytes = options.number("maxResultBytes")?.unwrap_or(DEFAULT_MAX_RESULT_BYTES);
+        if max_result_bytes.is_nan() || max_result_bytes <= 0.0 {
+            return Err(ArgumentError::Range(format!(
+                "options.maxResultBytes must be a positive number of bytes, not {max_result_bytes}"
+            )));
+        }
+        // In range and whole, so the cast is exact.
+        let retry = RetryPolicy { max_retries: max_retries as u32, ..RetryPolicy::default() };
+        let http = Http::new(fetch, timeout_ms, retry, max_result_bytes);
+        let auth = match (mode, access_token, get_access_token, client_id, client_secret) {
+            (AuthMode::Token, Some(token), ..) => {
+                auth::check_secret("options.accessToken", &token)?;
+                Auth::Token(Some(token).into())
+            }
+            (AuthMode::Callback, _, Some(get), ..) => Auth::Callback(get),
+            (AuthMode::Credentials, _, _, Some(id), Some(secret)) => {
+                auth::check_secret("options.clientId", &id)?;
+                auth::check_secret("options.clientSecret", &secret)?;
+                Auth::Credentials(Login::new(base.clone(), http.clone(), id, secret))
+            }
+            _ => Auth::Transport,
+        };
+        Ok(LookerClient { inner: Rc::new(Client { base, auth, http }) })
+    }
+
+    /// Logs in now with the client's API credentials. Optional: calls log in
+    /// on demand. Resolves at once for the other ways to authenticate.
+    pub async fn login(&self) -> Result<(), JsValue> {
+        let client = Rc::clone(&self.inner);
+        Ok(client.auth.login().await?)
+    }
+
+    /// Looker's "Logout" (`DELETE /logout`) for the token in hand, then forgets
+    /// it. Credentials log in again on the next call.
+    pub async fn logout(&self) -> Result<(), JsValue> {
+        let client = Rc::clone(&self.inner);
+        let Some(token) = client.auth.current() else {
+            return Ok(());
+        };
+        let scope = Scope::new(None, client.http.timeout_ms);
+        let answer = client.http.send(&request::logout(&client.base), Some(&token), &scope, false).await;
+        client.auth.forget();
+        let answer = answer?;
+        if (200..300).contains(&answer.status) {
+            Ok(())
+        } else {
+            Err(api_failure(answer).into())
+        }
     }
 
     /// Looker's "Get Render Task": `GET /render_tasks/{render_task_id}`.
     #[wasm_bindgen(js_name = renderTask)]
     pub async fn render_task(
         &self,
-        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")]
-        render_task_id: JsValue,
+        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")] render_task_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
@@ -281,49 +354,52 @@ impl Client {
         decode(answer, what)
     }
 
+    /// Sends `request` with the session's token. A 401 drops the token,
+    /// gets a new one (one login for all concurrent calls) and repeats the
+    /// request once; a second 401 is the caller's.
     async fn send(
         &self,
         request: &request::Request,
         signal: Option<&web_sys::AbortSignal>,
         binary: bool,
     ) -> Result<Answer, CallError> {
-        Ok(self
-            .http
-            .send(request, self.access_token.as_deref(), signal, binary)
-            .await?)
+        let scope = Scope::new(signal, self.http.timeout_ms);
+        let token = if request.authenticated { self.auth.token().await? } else { None };
+        let answer = self.http.send(request, token.as_deref(), &scope, binary).await?;
+        if answer.status != 401 || !request.authenticated || !self.auth.renew_after_401(token.as_deref()) {
+            return Ok(answer);
+        }
+        let token = self.auth.token().await?;
+        self.http.send(request, token.as_deref(), &scope, binary).await
     }
 }
 
 /// Decodes a JSON answer as `T`, keeping `Retry-After` with a failure.
 fn decode<T: for<'de> Deserialize<'de>>(answer: Answer, what: &str) -> Result<T, CallError> {
-    let head = ResponseHead {
-        status: answer.status,
-        content_type: answer.content_type.as_deref(),
-    };
-    let body = match answer.payload {
+    let head = ResponseHead { status: answer.status, content_type: answer.content_type.as_deref() };
+    let body = json_body(answer.payload)?;
+    response::decode(head, body, what).map_err(|failure| CallError::Looker(failure, answer.retry_after))
+}
+
+/// A read body as the core's decoder takes it, or the failure of one too
+/// large to read.
+fn json_body(payload: Payload) -> Result<JsonBody<serde_wasm_bindgen::Deserializer>, CallError> {
+    Ok(match payload {
         Payload::Json(value) => JsonBody::Json(serde_wasm_bindgen::Deserializer::from(value)),
         Payload::NotJson(len) => JsonBody::NotJson(len),
         Payload::Bytes(bytes) => JsonBody::NotJson(bytes.length() as usize),
-    };
-    response::decode(head, body, what)
-        .map_err(|failure| CallError::Looker(failure, answer.retry_after))
+        Payload::TooLarge(limit) => {
+            let message = format!("The response body is larger than {limit} bytes, more than any Looker JSON answer");
+            return Err(CallError::Looker(Failure::Response(message), None));
+        }
+    })
 }
 
 /// The failure a non-2xx answer is, whatever its body.
 fn api_failure(answer: Answer) -> CallError {
-    let head = ResponseHead {
-        status: answer.status,
-        content_type: answer.content_type.as_deref(),
-    };
-    let body: JsonBody<serde_wasm_bindgen::Deserializer> = match answer.payload {
-        Payload::Json(value) => JsonBody::Json(serde_wasm_bindgen::Deserializer::from(value)),
-        Payload::NotJson(len) => JsonBody::NotJson(len),
-        Payload::Bytes(bytes) => JsonBody::NotJson(bytes.length() as usize),
-    };
-    CallError::Looker(
-        Failure::Api(response::api_error(head, body)),
-        answer.retry_after,
-    )
+    let head = ResponseHead { status: answer.status, content_type: answer.content_type.as_deref() };
+    let body = json_body(answer.payload).unwrap_or(JsonBody::NotJson(0));
+    CallError::Looker(Failure::Api(response::api_error(head, body)), answer.retry_after)
 }
 
 /// A task as the JS value callers get.

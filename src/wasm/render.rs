@@ -6,9 +6,7 @@ use super::js::{self, Deadline};
 use super::{api_failure, task_to_js, CallError, Client, LookerClient};
 use crate::models::{CreateDashboardRenderTask, RenderTask, RenderTaskStatus};
 use crate::poll::{Next, PollSchedule};
-use crate::request::{
-    self, ArgumentError, CreateRenderTask, DashboardOptions, RenderKind, ResultFormat,
-};
+use crate::request::{self, ArgumentError, CreateRenderTask, DashboardOptions, RenderKind, ResultFormat};
 use crate::response::{retry_after_ms, Failure};
 use js_sys::{Function, Object};
 use std::rc::Rc;
@@ -24,12 +22,6 @@ const DEFAULT_WAIT_TIMEOUT_MS: f64 = 600_000.0;
 /// How long to wait on a 202 without a usable `Retry-After`.
 const NOT_READY_DEFAULT_MS: f64 = 1_000.0;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = Math, js_name = random)]
-    fn random() -> f64;
-}
-
 /// The options of a wait, read.
 struct WaitArgs {
     signal: Option<AbortSignal>,
@@ -40,19 +32,13 @@ struct WaitArgs {
 impl WaitArgs {
     fn read(options: &JsValue) -> Result<Self, ArgumentError> {
         let options = Options::new(options, "options")?;
-        let timeout_ms = options
-            .number("timeoutMs")?
-            .unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
+        let timeout_ms = options.number("timeoutMs")?.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
         if timeout_ms.is_nan() || timeout_ms <= 0.0 {
             return Err(ArgumentError::Range(format!(
                 "options.timeoutMs must be a positive number of milliseconds, not {timeout_ms}"
             )));
         }
-        Ok(Self {
-            signal: options.signal("signal")?,
-            timeout_ms,
-            on_progress: options.function("onProgress")?,
-        })
+        Ok(Self { signal: options.signal("signal")?, timeout_ms, on_progress: options.function("onProgress")? })
     }
 }
 
@@ -79,10 +65,7 @@ fn simple_request(
 }
 
 /// Reads a `render()` or `createDashboardRenderTask()` request object.
-fn request_object(
-    value: &JsValue,
-    only: Option<RenderKind>,
-) -> Result<CreateRenderTask, ArgumentError> {
+fn request_object(value: &JsValue, only: Option<RenderKind>) -> Result<CreateRenderTask, ArgumentError> {
     let object = Options::new(value, "request")?;
     if object.is_empty() {
         return Err(ArgumentError::Type("request must be an object".into()));
@@ -94,27 +77,18 @@ fn request_object(
         }
     };
     let (kind, id) = match only {
-        Some(kind) => (
-            kind,
-            id_of(kind)?.ok_or_else(|| {
-                ArgumentError::Type(format!("request.{} is required", kind.id_name()))
-            })?,
-        ),
+        Some(kind) => {
+            (kind, id_of(kind)?.ok_or_else(|| ArgumentError::Type(format!("request.{} is required", kind.id_name())))?)
+        }
         None => request::render_target([
             (RenderKind::Look, id_of(RenderKind::Look)?),
             (RenderKind::Query, id_of(RenderKind::Query)?),
             (RenderKind::Dashboard, id_of(RenderKind::Dashboard)?),
-            (
-                RenderKind::DashboardElement,
-                id_of(RenderKind::DashboardElement)?,
-            ),
+            (RenderKind::DashboardElement, id_of(RenderKind::DashboardElement)?),
         ])?,
     };
-    let required_number = |name: &str| {
-        object
-            .number(name)?
-            .ok_or_else(|| ArgumentError::Type(format!("request.{name} is required")))
-    };
+    let required_number =
+        |name: &str| object.number(name)?.ok_or_else(|| ArgumentError::Type(format!("request.{name} is required")));
     let format = object
         .string("result_format")?
         .ok_or_else(|| ArgumentError::Type("request.result_format is required".into()))?;
@@ -125,7 +99,9 @@ fn request_object(
             let dashboard_style = body.string("dashboard_style")?;
             if let Some(style) = dashboard_style.as_deref() {
                 if style != "tiled" && style != "single_column" {
-                    return Err(ArgumentError::Range(format!("request.body.dashboard_style must be 'tiled' or 'single_column', not {style:?}")));
+                    return Err(ArgumentError::Range(format!(
+                        "request.body.dashboard_style must be 'tiled' or 'single_column', not {style:?}"
+                    )));
                 }
             }
             let mut parsed = CreateDashboardRenderTask::default();
@@ -159,21 +135,12 @@ impl LookerClient {
     pub async fn create_look_render_task(
         &self,
         #[wasm_bindgen(js_name = lookId, unchecked_param_type = "string")] look_id: JsValue,
-        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")]
-        result_format: JsValue,
+        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")] result_format: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
-        self.create_simple(
-            RenderKind::Look,
-            look_id,
-            result_format,
-            width,
-            height,
-            options,
-        )
-        .await
+        self.create_simple(RenderKind::Look, look_id, result_format, width, height, options).await
     }
 
     /// Looker's "Create Query Render Task": renders a query to png or jpg.
@@ -181,44 +148,26 @@ impl LookerClient {
     pub async fn create_query_render_task(
         &self,
         #[wasm_bindgen(js_name = queryId, unchecked_param_type = "string")] query_id: JsValue,
-        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")]
-        result_format: JsValue,
+        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")] result_format: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
-        self.create_simple(
-            RenderKind::Query,
-            query_id,
-            result_format,
-            width,
-            height,
-            options,
-        )
-        .await
+        self.create_simple(RenderKind::Query, query_id, result_format, width, height, options).await
     }
 
     /// Looker's "Create Dashboard Element Render Task": renders one tile to png or jpg.
     #[wasm_bindgen(js_name = createDashboardElementRenderTask)]
     pub async fn create_dashboard_element_render_task(
         &self,
-        #[wasm_bindgen(js_name = dashboardElementId, unchecked_param_type = "string")]
-        dashboard_element_id: JsValue,
-        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")]
-        result_format: JsValue,
+        #[wasm_bindgen(js_name = dashboardElementId, unchecked_param_type = "string")] dashboard_element_id: JsValue,
+        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")] result_format: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
-        self.create_simple(
-            RenderKind::DashboardElement,
-            dashboard_element_id,
-            result_format,
-            width,
-            height,
-            options,
-        )
-        .await
+        self.create_simple(RenderKind::DashboardElement, dashboard_element_id, result_format, width, height, options)
+            .await
     }
 
     /// Looker's "Create Dashboard Render Task": renders a dashboard to pdf, png or jpg.
@@ -226,9 +175,7 @@ impl LookerClient {
     pub async fn create_dashboard_render_task(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DashboardRenderTaskRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<
-            JsValue,
-        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
         let task = request_object(&request, Some(RenderKind::Dashboard))?;
@@ -243,11 +190,8 @@ impl LookerClient {
     #[wasm_bindgen(js_name = renderTaskResults, unchecked_return_type = "RenderTaskResults")]
     pub async fn render_task_results(
         &self,
-        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")]
-        render_task_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<
-            JsValue,
-        >,
+        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")] render_task_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let client = Rc::clone(&self.inner);
         let id = args::id("renderTaskId", &render_task_id)?;
@@ -263,8 +207,7 @@ impl LookerClient {
     #[wasm_bindgen(js_name = waitForRenderTask)]
     pub async fn wait_for_render_task(
         &self,
-        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")]
-        render_task_id: JsValue,
+        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")] render_task_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
     ) -> Result<Ts<RenderTask>, JsValue> {
         let client = Rc::clone(&self.inner);
@@ -290,10 +233,7 @@ impl LookerClient {
             .run(async {
                 let created = client.create(&create, Some(&job.signal())).await?;
                 let id = created.id.clone().ok_or_else(|| {
-                    CallError::Looker(
-                        Failure::Response("The created render task has no id".into()),
-                        None,
-                    )
+                    CallError::Looker(Failure::Response("The created render task has no id".into()), None)
                 })?;
                 let task = client.wait(&id, Some(created), &job).await?;
                 let results = client.results_when_ready(&id, &job).await?;
@@ -357,37 +297,19 @@ impl Job {
     /// Runs `work` under this job's deadline, turning whatever it fails with
     /// after the deadline into a `RenderTimeoutError`, and releasing the
     /// deadline's timer and listener however it ends.
-    async fn run<T>(
-        &self,
-        work: impl std::future::Future<Output = Result<T, CallError>>,
-    ) -> Result<T, JsValue> {
+    async fn run<T>(&self, work: impl std::future::Future<Output = Result<T, CallError>>) -> Result<T, JsValue> {
         let outcome = work.await;
         let timed_out = self.deadline.timed_out();
         self.deadline.release();
-        outcome.map_err(|error| {
-            if timed_out {
-                self.timeout_error()
-            } else {
-                error.into()
-            }
-        })
+        outcome.map_err(|error| if timed_out { self.timeout_error() } else { error.into() })
     }
 
     fn timeout_error(&self) -> JsValue {
         let last = self.last.borrow();
-        let task = last
-            .as_ref()
-            .and_then(|task| task_to_js(task).ok())
-            .map_or(JsValue::NULL, JsValue::from);
-        let status = last
-            .as_ref()
-            .and_then(RenderTask::status)
-            .map_or("no status yet", |s| s.as_str())
-            .to_owned();
-        let message = format!(
-            "The render did not finish within timeoutMs ({} ms); last status: {status}",
-            self.timeout_ms
-        );
+        let task = last.as_ref().and_then(|task| task_to_js(task).ok()).map_or(JsValue::NULL, JsValue::from);
+        let status = last.as_ref().and_then(RenderTask::status).map_or("no status yet", |s| s.as_str()).to_owned();
+        let message =
+            format!("The render did not finish within timeoutMs ({} ms); last status: {status}", self.timeout_ms);
         js::render_timeout_error(&message, self.timeout_ms, task)
     }
 
@@ -409,11 +331,7 @@ impl Job {
 }
 
 impl Client {
-    async fn create(
-        &self,
-        task: &CreateRenderTask,
-        signal: Option<&AbortSignal>,
-    ) -> Result<RenderTask, CallError> {
+    async fn create(&self, task: &CreateRenderTask, signal: Option<&AbortSignal>) -> Result<RenderTask, CallError> {
         let request = request::create_render_task(&self.base, task)?;
         self.json(&request, signal, "RenderTask").await
     }
@@ -424,21 +342,12 @@ impl Client {
         let request = request::render_task_results(&self.base, id)?;
         let answer = self.send(&request, signal, true).await?;
         if answer.status == 202 {
-            let retry_after = answer
-                .retry_after
-                .as_deref()
-                .and_then(|value| retry_after_ms(value, js::now_ms()));
+            let retry_after = answer.retry_after.as_deref().and_then(|value| retry_after_ms(value, js::now_ms()));
             return Err(CallError::NotReady(retry_after));
         }
-        let content_type = answer
-            .content_type
-            .clone()
-            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        let content_type = answer.content_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
         match answer.payload {
-            Payload::Bytes(bytes) => Ok(js::object(&[
-                ("bytes", bytes.into()),
-                ("contentType", content_type.into()),
-            ])),
+            Payload::Bytes(bytes) => Ok(js::object(&[("bytes", bytes.into()), ("contentType", content_type.into())])),
             _ => Err(api_failure(answer)),
         }
     }
@@ -449,8 +358,7 @@ impl Client {
             match self.results(id, Some(&job.signal())).await {
                 Err(CallError::NotReady(retry_after)) => {
                     let delay = retry_after.unwrap_or(NOT_READY_DEFAULT_MS);
-                    job.sleep(delay.min(job.remaining_ms().max(0.0) + 1.0))
-                        .await?;
+                    job.sleep(delay.min(job.remaining_ms().max(0.0) + 1.0)).await?;
                 }
                 other => return other,
             }
@@ -460,12 +368,7 @@ impl Client {
     /// Polls task `id` until it is final. `first` is a task already in hand
     /// (from its creation), so the first poll waits; without it the first
     /// poll is at once.
-    async fn wait(
-        &self,
-        id: &str,
-        first: Option<RenderTask>,
-        job: &Job,
-    ) -> Result<RenderTask, CallError> {
+    async fn wait(&self, id: &str, first: Option<RenderTask>, job: &Job) -> Result<RenderTask, CallError> {
         let schedule = PollSchedule::default();
         let request = request::render_task(&self.base, id, &request::Fields::all())?;
         let mut polls = 0;
@@ -475,17 +378,13 @@ impl Client {
             if let Some(task) = &seen {
                 job.saw(task)?;
                 match task.status() {
-                    Some(RenderTaskStatus::Success) => {
-                        return seen.ok_or(CallError::Js(JsValue::NULL))
-                    }
-                    Some(RenderTaskStatus::Failure) => {
-                        return Err(CallError::Js(failed_error(id, task)?))
-                    }
+                    Some(RenderTaskStatus::Success) => return seen.ok_or(CallError::Js(JsValue::NULL)),
+                    Some(RenderTaskStatus::Failure) => return Err(CallError::Js(failed_error(id, task)?)),
                     _ => {}
                 }
             }
             if seen.is_some() || retry_after.is_some() {
-                match schedule.next(polls, random(), retry_after.take(), job.remaining_ms()) {
+                match schedule.next(polls, js::random(), retry_after.take(), job.remaining_ms()) {
                     Next::Sleep(ms) => job.sleep(ms).await?,
                     // The job's deadline fires during this sleep and ends the wait.
                     Next::GiveUpAfter(ms) => {
@@ -495,18 +394,11 @@ impl Client {
                 }
             }
             polls += 1;
-            match self
-                .json::<RenderTask>(&request, Some(&job.signal()), "RenderTask")
-                .await
-            {
+            match self.json::<RenderTask>(&request, Some(&job.signal()), "RenderTask").await {
                 Ok(task) => seen = Some(task),
                 Err(CallError::Looker(Failure::Api(error), header)) if error.status == 429 => {
-                    retry_after = Some(
-                        header
-                            .as_deref()
-                            .and_then(|value| retry_after_ms(value, js::now_ms()))
-                            .unwrap_or(0.0),
-                    );
+                    retry_after =
+                        Some(header.as_deref().and_then(|value| retry_after_ms(value, js::now_ms())).unwrap_or(0.0));
                     seen = None;
                 }
                 Err(error) => return Err(error),
@@ -516,11 +408,6 @@ impl Client {
 }
 
 fn failed_error(id: &str, task: &RenderTask) -> Result<JsValue, JsValue> {
-    let detail = task
-        .status_detail()
-        .unwrap_or("Looker gave no status_detail");
-    Ok(js::render_failed_error(
-        &format!("Render task {id} failed: {detail}"),
-        task_to_js(task)?.into(),
-    ))
+    let detail = task.status_detail().unwrap_or("Looker gave no status_detail");
+    Ok(js::render_failed_error(&format!("Render task {id} failed: {detail}"), task_to_js(task)?.into()))
 }

@@ -98,13 +98,13 @@ test('a 404 is a LookerApiError with Looker\'s message and link', async () => {
 test('400 and 429 keep their status; a missing token is a 401', async () => {
   await assert.rejects(client.renderTask('bad-request'), { name: 'LookerApiError', status: 400 });
   await assert.rejects(client.renderTask('rate-limited'), { name: 'LookerApiError', status: 429 });
-  const anonymous = new LookerClient({ baseUrl: sb.url });
-  await assert.rejects(anonymous.renderTask(success.id), { status: 401, message: 'Requires authentication.' });
+  const wrongToken = new LookerClient({ baseUrl: sb.url, accessToken: 'not-a-token' });
+  await assert.rejects(wrongToken.renderTask(success.id), { status: 401, message: 'Requires authentication.' });
 });
 
 test('an error body that is not Looker JSON still gives a clear message', async () => {
-  sb.addFault({ path: '^/render_tasks/', fault: 'status', status: 502, body: '<html>bad gateway</html>', headers: { 'content-type': 'text/html' } });
-  await assert.rejects(client.renderTask(success.id), (e) => e instanceof LookerApiError && e.status === 502 && /^HTTP 502 Bad Gateway/.test(e.message));
+  sb.addFault({ path: '^/render_tasks/', fault: 'status', status: 500, body: '<html>oops</html>', headers: { 'content-type': 'text/html' } });
+  await assert.rejects(client.renderTask(success.id), (e) => e instanceof LookerApiError && e.status === 500 && /^HTTP 500 Internal Server Error: the body \(text\/html/.test(e.message));
 });
 
 test('a 2xx that is not a RenderTask is a LookerResponseError saying what was wrong', async () => {
@@ -163,7 +163,7 @@ test('an injected fetch is used instead of the global one', async () => {
   });
   assert.equal((await c.renderTask(success.id)).id, success.id);
   assert.deepEqual(seen, [`${sb.url}/api/4.0/render_tasks/${success.id}`]);
-  const throwing = new LookerClient({ baseUrl: sb.url, fetch: () => { throw new Error('boom'); } });
+  const throwing = new LookerClient({ baseUrl: sb.url, fetch: () => { throw new Error('boom'); } }); // the transport authenticates
   await assert.rejects(throwing.renderTask('x'), (e) => e instanceof LookerNetworkError && e.cause.message === 'boom');
 });
 
