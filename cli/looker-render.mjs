@@ -142,7 +142,7 @@ function renderRequest(positionals, flags) {
   let format = (flags.format ?? kind.formats[0]).toLowerCase();
   if (format === 'jpeg') format = 'jpg';
   if (!kind.formats.includes(format)) {
-    throw new UsageError(`--format ${flags.format}: a ${kindName} renders to ${kind.formats.join(' or ')}`);
+    throw new UsageError(`--format ${flags.format}: ${kindName === 'element' ? 'an' : 'a'} ${kindName} renders to ${kind.formats.join(' or ')}`);
   }
   if (flags.style !== undefined && !['tiled', 'single_column'].includes(flags.style)) {
     throw new UsageError(`--style must be tiled or single_column, not "${flags.style}"`);
@@ -277,6 +277,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   let config;
   let plan = null;
   let render = null;
+  let parsed = false; // past the command line: errors are about configuration or files
   try {
     if (!command) throw new UsageError('a command is needed: render or get');
     if (command === 'get') {
@@ -290,6 +291,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
       throw new UsageError(`unknown command "${command}": render or get`);
     }
 
+    parsed = true;
     const iniPath = flags.ini ?? DEFAULT_INI;
     const section = flags.section ?? DEFAULT_SECTION;
     const ini = loadIni(iniPath, section, { explicitFile: flags.ini !== undefined, explicitSection: flags.section !== undefined });
@@ -298,7 +300,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
     if (render) plan = planOutput(flags, render.kindName, render.id, render.format);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    say(`${error.message}${error.message.startsWith('unknown') || error.message.includes('needs') ? '\nTry looker-render --help.' : ''}`);
+    say(`${error.message}${parsed ? '' : '\nTry looker-render --help.'}`);
     return EXIT.usage;
   }
 
