@@ -344,7 +344,8 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
       return EXIT.ok;
     }
 
-    const mode = flags.quiet ? 'quiet' : stderr.isTTY ? 'tty' : 'plain';
+    // --verbose prints lines of its own: a live line would garble them.
+    const mode = flags.quiet ? 'quiet' : stderr.isTTY && !flags.verbose ? 'tty' : 'plain';
     reporter = progressReporter({
       stream: stderr, mode, label: `${render.kindName} ${render.id}`, redact: (s) => redact(s, secrets),
     });
