@@ -348,6 +348,10 @@ impl Client {
         let content_type = answer.content_type.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
         match answer.payload {
             Payload::Bytes(bytes) => Ok(js::object(&[("bytes", bytes.into()), ("contentType", content_type.into())])),
+            Payload::TooLarge(limit) if (200..300).contains(&answer.status) => {
+                let message = format!("The render result is larger than maxResultBytes ({limit} bytes)");
+                Err(CallError::Looker(Failure::Response(message), None))
+            }
             _ => Err(api_failure(answer)),
         }
     }
