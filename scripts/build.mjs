@@ -7,7 +7,7 @@
 //   node scripts/build.mjs [--dev]     --dev skips wasm-opt (faster, larger)
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -142,11 +142,17 @@ const manifest = {
     },
     './package.json': './package.json',
   },
-  files: ['index.d.ts', 'node/', 'web/', 'extension/', 'README.md', 'LICENSE'],
+  bin: { 'looker-render': './cli/looker-render.mjs' },
+  files: ['index.d.ts', 'node/', 'web/', 'extension/', 'cli/', 'README.md', 'LICENSE'],
   sideEffects: ['./web/index.js', './web/inline.js'],
   engines: { node: '>=18' },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+// The looker-render CLI (cli/, plain ES modules, no build step): it imports
+// the package as ../node/index.mjs. Its README section is folded into the main one.
+cpSync(join(root, 'cli'), join(pkg, 'cli'), { recursive: true, filter: (src) => !src.endsWith('.md') });
+chmodSync(join(pkg, 'cli/looker-render.mjs'), 0o755);
 for (const file of ['README.md', 'LICENSE']) {
   if (existsSync(join(root, file))) cpSync(join(root, file), join(pkg, file));
 }

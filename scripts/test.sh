@@ -38,6 +38,10 @@ step "packed npm package (ESM, CommonJS, tsc)"
 bash scripts/test-package.sh 2>&1 | tee tmp/package-test.log | grep -vE '^ *(duration_ms|\.\.\.|---)' | grep -E '^(ok|not ok|#|\[test\])' || true
 summary+=("package: $(grep -E '^# (pass|fail)' tmp/package-test.log | tr '\n' ' ' || true)")
 
+step "looker-render CLI: the packed package's bin against the sandbox (node --test tests/cli/)"
+{ bash tests/cli/install.sh && node --test --test-timeout=60000 tests/cli/; } 2>&1 | tee tmp/cli-test.log | grep -vE '^ *(duration_ms|\.\.\.|---)' | grep -E '^(ok|not ok|# (pass|fail|skip)|\[test\])' || true
+summary+=("CLI: $(grep -E '^# (pass|fail)' tmp/cli-test.log | tr '\n' ' ' || true)")
+
 if [ -d tests/browser ]; then
   step "demo page in headless Chromium (playwright-core)"
   node --test --test-timeout=120000 tests/browser/ 2>&1 | tee tmp/browser-test.log | grep -E '^(ok|not ok|# (pass|fail))' || true
@@ -57,4 +61,4 @@ logs=$(ls tmp/*.log)
 passed=$(cat $logs | awk '/^test result:/ {n+=$4} /^(# pass|ℹ pass) / {n+=$3} END {print n+0}')
 failed=$(cat $logs | awk '/^test result:/ {n+=$6} /^(# fail|ℹ fail) / {n+=$3} END {print n+0}')
 echo "$passed passed, $failed failed"
-if [ "$failed" -ne 0 ] || ! grep -q '^# pass' tmp/package-test.log; then exit 1; fi
+if [ "$failed" -ne 0 ] || ! grep -q '^# pass' tmp/package-test.log || ! grep -q '^# pass' tmp/cli-test.log; then exit 1; fi

@@ -1,0 +1,391 @@
+#!/usr/bin/env node
+// looker-render: render a Looker look, query, dashboard or tile to a file,
+// or print a render task as JSON. Runs on the package itself (../node/), on
+// Node >= 18. `looker-render --help` explains it all; exit codes:
+//   0 done, 1 render failed, 2 usage or configuration, 3 API or auth, 4 timeout, 130 interrupted.
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync, renameSync, linkSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  UsageError, DEFAULT_INI, DEFAULT_SECTION, DEFAULT_TIMEOUT_SECONDS,
+  loadIni, resolveConfig, secretsOf, redact, hint,
+} from './config.mjs';
+import { progressReporter } from './progress.mjs';
+
+const EXIT = { ok: 0, failed: 1, usage: 2, api: 3, timeout: 4, interrupted: 130 };
+
+const KINDS = {
+  look: { field: 'look_id', formats: ['png', 'jpg'], width: 1200, height: 800 },
+  query: { field: 'query_id', formats: ['png', 'jpg'], width: 1200, height: 800 },
+  dashboard: { field: 'dashboard_id', formats: ['pdf', 'png', 'jpg'], width: 1920, height: 1080 },
+  element: { field: 'dashboard_element_id', formats: ['png', 'jpg'], width: 800, height: 600 },
+};
+const DASHBOARD_ONLY = ['filters', 'style', 'paper', 'landscape', 'long-tables'];
+const RENDER_ONLY = ['format', 'width', 'height', ...DASHBOARD_ONLY, 'output', 'force'];
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean' },
+  ini: { type: 'string' },
+  section: { type: 'string' },
+  'base-url': { type: 'string' },
+  timeout: { type: 'string' },
+  fields: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  filters: { type: 'string' },
+  style: { type: 'string' },
+  paper: { type: 'string' },
+  landscape: { type: 'boolean' },
+  'long-tables': { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
+  force: { type: 'boolean' },
+};
+
+const HELP = `looker-render: render Looker content to a file, or get a render task as JSON
+
+Usage:
+  looker-render render <look|query|dashboard|element> <id> [options]
+  looker-render get <render_task_id> [--fields a,b]
+  looker-render --help | --version
+
+Render options:
+  -f, --format png|jpg|pdf  result format (default: pdf for dashboards, png otherwise;
+                            pdf is for dashboards only)
+      --width N, --height N size in pixels (defaults: dashboard 1920x1080,
+                            look and query 1200x800, element 800x600)
+      --filters 'a=1&b=2'   dashboard filters, in URL query form
+      --style tiled|single_column   dashboard layout
+      --paper SIZE          PDF paper: letter, legal, tabloid, a0 ... a5
+      --landscape           PDF in landscape
+      --long-tables         expand tables to show all their rows
+  -o, --output FILE         where to write (default: <kind>-<id>.<ext>; a directory:
+                            that name inside it; -: standard output)
+      --force               overwrite FILE if it exists (never done without it)
+
+Get options:
+      --fields a,b          only these properties of the task
+
+Common options:
+      --timeout SECONDS     give up after this long (default: ${DEFAULT_TIMEOUT_SECONDS.render} for render, ${DEFAULT_TIMEOUT_SECONDS.get} for get)
+      --base-url URL        the Looker API host, such as https://acme.looker.com:19999
+      --ini PATH            a Looker SDK ini file (default: ./${DEFAULT_INI}, if there)
+      --section NAME        its section (default: ${DEFAULT_SECTION})
+  -q, --quiet               no progress on stderr
+      --verbose             where each setting came from, and each HTTP request
+                            (secrets are never printed)
+  -h, --help                this help
+      --version             the version
+
+Configuration, as in the Looker SDKs (environment overrides the ini file, flags override both):
+  LOOKERSDK_BASE_URL       base_url       the Looker API host
+  LOOKERSDK_CLIENT_ID      client_id      API credentials: the CLI logs in with them
+  LOOKERSDK_CLIENT_SECRET  client_secret
+  LOOKERSDK_ACCESS_TOKEN   -              a token instead, for hosts that hand one out
+  LOOKERSDK_TIMEOUT        timeout        seconds, as --timeout
+
+Exit codes: 0 done; 1 the render failed (Looker's status_detail is printed) or the file
+could not be written; 2 usage or configuration error; 3 API or authentication error;
+4 timeout; 130 interrupted (Ctrl-C stops polling at once and leaves no file).
+
+Examples:
+  looker-render render dashboard 42 --format pdf --paper a4 --landscape -o report.pdf
+  looker-render render look 7 --width 1600 --height 900          # writes look-7.png
+  looker-render render dashboard 42 --filters 'Region=EMEA&Date=7 days' --style single_column
+  looker-render render element 101 --format jpg -o - > tile.jpg
+  looker-render get 7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5 --fields id,status,status_detail
+  LOOKERSDK_BASE_URL=https://acme.looker.com:19999 LOOKERSDK_CLIENT_ID=... \\
+    LOOKERSDK_CLIENT_SECRET=... looker-render render look 7
+`;
+
+/** Ctrl-C: the render's signal is aborted with this reason. */
+class Interrupted extends Error {}
+
+function version() {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return manifest.version;
+}
+
+function parse(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error.message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  return { flags: parsed.values, positionals: parsed.positionals };
+}
+
+function integer(flags, name, fallback) {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number of pixels, not "${raw}"`);
+  return Number(raw);
+}
+
+/** The render request from the command line, checked as far as the CLI can. */
+function renderRequest(positionals, flags) {
+  const [kindName, id, ...rest] = positionals;
+  if (!kindName) throw new UsageError('render what? looker-render render <look|query|dashboard|element> <id>');
+  const kind = KINDS[kindName];
+  if (!kind) throw new UsageError(`unknown kind "${kindName}": one of ${Object.keys(KINDS).join(', ')}`);
+  if (!id) throw new UsageError(`render ${kindName} needs an id`);
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (kindName !== 'dashboard') {
+    const used = DASHBOARD_ONLY.filter((name) => flags[name] !== undefined);
+    if (used.length) throw new UsageError(`--${used[0]} is for dashboards only`);
+  }
+  let format = (flags.format ?? kind.formats[0]).toLowerCase();
+  if (format === 'jpeg') format = 'jpg';
+  if (!kind.formats.includes(format)) {
+    throw new UsageError(`--format ${flags.format}: ${kindName === 'element' ? 'an' : 'a'} ${kindName} renders to ${kind.formats.join(' or ')}`);
+  }
+  if (flags.style !== undefined && !['tiled', 'single_column'].includes(flags.style)) {
+    throw new UsageError(`--style must be tiled or single_column, not "${flags.style}"`);
+  }
+  const request = {
+    [kind.field]: id,
+    result_format: format,
+    width: integer(flags, 'width', kind.width),
+    height: integer(flags, 'height', kind.height),
+  };
+  if (kindName === 'dashboard') {
+    const body = {};
+    if (flags.filters !== undefined) body.dashboard_filters = flags.filters;
+    if (flags.style !== undefined) body.dashboard_style = flags.style;
+    if (Object.keys(body).length) request.body = body;
+    if (flags.paper !== undefined) request.pdf_paper_size = flags.paper.toLowerCase();
+    if (flags.landscape) request.pdf_landscape = true;
+    if (flags['long-tables']) request.long_tables = true;
+  }
+  return { kindName, id, format, request };
+}
+
+/** `<kind>-<id>.<ext>`, with the id made safe as a file name (`::`, `/` and the like become `_`). */
+function defaultFileName(kindName, id, format) {
+  return `${kindName}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${format}`;
+}
+
+/** Where the result goes; refuses an existing file without --force, before any request. */
+function planOutput(flags, kindName, id, format) {
+  if (flags.output === '-') return { stdout: true };
+  const name = defaultFileName(kindName, id, format);
+  let path = flags.output ?? name;
+  const stat = (p) => { try { return statSync(p); } catch { return null; } };
+  if (flags.output !== undefined && (flags.output.endsWith('/') || stat(path)?.isDirectory())) path = join(path, name);
+  const dir = dirname(resolve(path));
+  if (!stat(dir)?.isDirectory()) throw new UsageError(`cannot write ${path}: no directory ${dirname(path)}`);
+  const existing = stat(path);
+  if (existing?.isDirectory()) throw new UsageError(`${path} is a directory`);
+  if (existing && !flags.force) throw new UsageError(`${path} exists; use --force to overwrite it`);
+  return { path, dir };
+}
+
+/**
+ * Writes to a temporary file beside the target, then renames it into place,
+ * so the target never holds part of a file. Without --force, a hard link
+ * publishes it only if nothing appeared at the path meanwhile.
+ */
+function writeAtomically({ path, dir }, bytes, force) {
+  const tmp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
+  try {
+    writeFileSync(tmp, bytes, { flag: 'wx' });
+    if (force) {
+      renameSync(tmp, path);
+    } else {
+      try {
+        linkSync(tmp, path);
+      } catch (error) {
+        if (error.code === 'EEXIST') throw new UsageError(`${path} exists; use --force to overwrite it`);
+        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(error.code)) throw error;
+        // A file system without hard links: check, then rename.
+        if (statSync(path, { throwIfNoEntry: false })) throw new UsageError(`${path} exists; use --force to overwrite it`);
+        renameSync(tmp, path);
+      }
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** A fetch that reports each request and its answer on stderr (URLs only: no headers, no bodies). */
+function loggingFetch(log) {
+  return async (input, init) => {
+    const method = init?.method ?? input?.method ?? 'GET';
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const started = Date.now();
+    log(`> ${method} ${url}`);
+    try {
+      const response = await fetch(input, init);
+      log(`< ${response.status} ${method} ${url} (${Date.now() - started} ms)`);
+      return response;
+    } catch (error) {
+      log(`< no answer: ${method} ${url} (${error?.name ?? 'Error'} after ${Date.now() - started} ms)`);
+      throw error;
+    }
+  };
+}
+
+/** The message and exit code of a failure. */
+function describe(error, lib, timeoutSeconds) {
+  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
+    return [EXIT.usage, error.message];
+  }
+  if (error instanceof lib.RenderTaskFailedError) {
+    const detail = error.task?.status_detail;
+    return [EXIT.failed, `render failed: ${detail ?? error.message}${error.task?.id ? ` (render task ${error.task.id})` : ''}`];
+  }
+  if (error instanceof lib.LookerTimeoutError) {
+    const status = error.task?.status ? `; last status: ${error.task.status}` : '';
+    const task = error.task?.id ? ` (render task ${error.task.id})` : '';
+    return [EXIT.timeout, `timed out after ${timeoutSeconds} s${status}${task}`];
+  }
+  if (error instanceof lib.LookerApiError) {
+    let message = `Looker API error ${error.status}: ${error.message}`;
+    for (const e of error.errors ?? []) message += `\n  ${e.field}: ${e.message}`;
+    if (error.documentation_url) message += `\n  see ${error.documentation_url}`;
+    if (error.status === 401) message += '\n  check the credentials (LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET, or LOOKERSDK_ACCESS_TOKEN)';
+    return [EXIT.api, message];
+  }
+  if (error instanceof lib.LookerNetworkError) {
+    const cause = error.cause?.cause?.code ?? error.cause?.code ?? error.cause?.message;
+    return [EXIT.api, `${error.message}${cause && !error.message.includes(cause) ? ` (${cause})` : ''}`];
+  }
+  if (error instanceof lib.LookerError) return [EXIT.api, error.message];
+  return [EXIT.failed, `unexpected error: ${error?.stack ?? error}`];
+}
+
+async function main(argv, { env = process.env, stdout = process.stdout, stderr = process.stderr } = {}) {
+  let secrets = [];
+  const say = (text) => stderr.write(`looker-render: ${redact(text, secrets)}\n`);
+
+  let flags, positionals;
+  try {
+    ({ flags, positionals } = parse(argv));
+  } catch (error) {
+    say(`${error.message}\nTry looker-render --help.`);
+    return EXIT.usage;
+  }
+  if (flags.help) { stdout.write(HELP); return EXIT.ok; }
+  if (flags.version) { stdout.write(`${version()}\n`); return EXIT.ok; }
+
+  const [command, ...args] = positionals;
+  let config;
+  let plan = null;
+  let render = null;
+  let parsed = false; // past the command line: errors are about configuration or files
+  try {
+    if (!command) throw new UsageError('a command is needed: render or get');
+    if (command === 'get') {
+      const used = RENDER_ONLY.filter((name) => flags[name] !== undefined);
+      if (used.length) throw new UsageError(`--${used[0]} is for render only`);
+      if (args.length !== 1) throw new UsageError(args.length ? `unexpected argument "${args[1]}"` : 'get needs a render task id');
+    } else if (command === 'render') {
+      if (flags.fields !== undefined) throw new UsageError('--fields is for get only');
+      render = renderRequest(args, flags);
+    } else {
+      throw new UsageError(`unknown command "${command}": render or get`);
+    }
+
+    parsed = true;
+    const iniPath = flags.ini ?? DEFAULT_INI;
+    const section = flags.section ?? DEFAULT_SECTION;
+    const ini = loadIni(iniPath, section, { explicitFile: flags.ini !== undefined, explicitSection: flags.section !== undefined });
+    config = resolveConfig({ ini, iniLabel: `${iniPath} [${section}]`, env, flags, command });
+    secrets = secretsOf(config);
+    if (render) plan = planOutput(flags, render.kindName, render.id, render.format);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    say(`${error.message}${parsed ? '' : '\nTry looker-render --help.'}`);
+    return EXIT.usage;
+  }
+
+  if (flags.verbose) {
+    const c = config;
+    say(`base URL ${c.baseUrl.value} (${c.baseUrl.source})`);
+    if (c.auth.kind === 'token') {
+      say(`signing in with an access token, [redacted] (${c.accessToken.source})`);
+      if (c.clientId.value) say(`client id ${hint(c.clientId.value)} (${c.clientId.source}) not used: the access token wins`);
+    } else {
+      say(`signing in with client id ${hint(c.clientId.value)} (${c.clientId.source}) and client secret [redacted] (${c.clientSecret.source})`);
+    }
+    say(`timeout ${c.timeout.value} s (${c.timeout.source})`);
+  }
+
+  // Loaded only now: --help and usage errors need no wasm.
+  const lib = await import('../node/index.mjs');
+  const timeoutMs = config.timeout.value * 1000;
+  const options = { baseUrl: config.baseUrl.value, timeoutMs };
+  if (config.auth.kind === 'token') options.accessToken = config.auth.accessToken;
+  else Object.assign(options, { clientId: config.auth.clientId, clientSecret: config.auth.clientSecret });
+  if (flags.verbose) options.fetch = loggingFetch(say);
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C: no more waiting
+    interrupted = true;
+    controller.abort(new Interrupted('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+
+  let reporter = null;
+  try {
+    const client = new lib.LookerClient(options);
+    if (command === 'get') {
+      const fields = flags.fields?.split(',').map((f) => f.trim()).filter(Boolean);
+      const task = await client.renderTask(args[0], { ...(fields?.length ? { fields } : {}), signal: controller.signal });
+      if (interrupted) throw controller.signal.reason;
+      await new Promise((done) => stdout.write(`${redact(JSON.stringify(task, null, 2), secrets)}\n`, done));
+      return EXIT.ok;
+    }
+
+    // --verbose prints lines of its own: a live line would garble them.
+    const mode = flags.quiet ? 'quiet' : stderr.isTTY && !flags.verbose ? 'tty' : 'plain';
+    reporter = progressReporter({
+      stream: stderr, mode, label: `${render.kindName} ${render.id}`, redact: (s) => redact(s, secrets),
+    });
+    const result = await client.render(render.request, {
+      signal: controller.signal,
+      timeoutMs,
+      onProgress: (task) => reporter.stage(task.status === 'success' ? 'downloading' : task.status, task),
+    });
+    if (interrupted) throw controller.signal.reason; // Ctrl-C as the download finished: still no file
+    const size = `${result.bytes.length} bytes, ${result.contentType}`;
+    if (plan.stdout) {
+      reporter.done(`${render.kindName} ${render.id}: ${size} to standard output, render task ${result.task.id},`);
+      await new Promise((done) => stdout.write(result.bytes, done));
+    } else {
+      try {
+        writeAtomically(plan, result.bytes, flags.force);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        reporter.stop();
+        say(`cannot write ${plan.path}: ${error.message}`);
+        return EXIT.failed;
+      }
+      reporter.done(`${render.kindName} ${render.id}: wrote ${plan.path} (${size}), render task ${result.task.id},`);
+    }
+    return EXIT.ok;
+  } catch (error) {
+    reporter?.stop();
+    if (interrupted || error instanceof Interrupted) {
+      say('interrupted: stopped waiting for the render; no file written');
+      return EXIT.interrupted;
+    }
+    const [code, message] = describe(error, lib, config.timeout.value);
+    say(message);
+    return code;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
+  process.stderr.write(`looker-render: unexpected error: ${error?.stack ?? error}\n`);
+  process.exit(EXIT.failed);
+});
