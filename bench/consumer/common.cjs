@@ -1,0 +1,132 @@
+'use strict';
+// Shared by every contender process: argument parsing, timing helpers and the
+// one line of JSON each run prints for bench/run.mjs. CommonJS so that the
+// CommonJS contender (@looker/sdk) and the ES module ones load it alike.
+
+const { performance } = require('node:perf_hooks');
+
+/** The run's parameters: one JSON argument from bench/run.mjs. */
+function params() {
+  return JSON.parse(process.argv[2] || '{}');
+}
+
+/** Prints the run's result where run.mjs looks for it, and exits. */
+function report(result) {
+  process.stdout.write(`BENCH-RESULT ${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
+
+function fail(error) {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function median(values) {
+  if (!values.length) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const cpuMicros = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/**
+ * Runs `call` `n` times, one after another: per-call latencies (ms), wall
+ * time and the process's CPU time per call (µs).
+ */
+async function sequential(n, call) {
+  const latencies = new Float64Array(n);
+  const cpu0 = cpuMicros();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await call(i);
+    latencies[i] = performance.now() - start;
+  }
+  const wallMs = performance.now() - t0;
+  return summary(latencies, wallMs, cpuMicros() - cpu0, n);
+}
+
+/** Runs `call` `n` times with `inFlight` calls pending at any moment. */
+async function concurrent(n, inFlight, call) {
+  const latencies = new Float64Array(n);
+  let next = 0;
+  const cpu0 = cpuMicros();
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const start = performance.now();
+      await call(i);
+      latencies[i] = performance.now() - start;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, worker));
+  const wallMs = performance.now() - t0;
+  return summary(latencies, wallMs, cpuMicros() - cpu0, n);
+}
+
+function summary(latencies, wallMs, cpuUs, n) {
+  return {
+    medianMs: median(latencies),
+    throughput: (n * 1000) / wallMs,
+    cpuUsPerCall: cpuUs / n,
+  };
+}
+
+/** Runs `job(i)` for i in [0, n) with at most `inFlight` at once; results in order. */
+async function pool(n, inFlight, job) {
+  const results = new Array(n);
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      results[i] = await job(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, worker));
+  return results;
+}
+
+/**
+ * Peak RSS while `pending` is running: samples every `everyMs` for `holdMs`.
+ */
+async function peakRss(holdMs, everyMs = 10) {
+  let peak = process.memoryUsage.rss();
+  const end = performance.now() + holdMs;
+  while (performance.now() < end) {
+    await sleep(everyMs);
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }
+  return peak;
+}
+
+/** RSS of the process at rest: after a full GC when --expose-gc is on. */
+async function idleRss() {
+  for (let i = 0; i < 3; i++) {
+    if (global.gc) global.gc();
+    await sleep(20);
+  }
+  return process.memoryUsage.rss();
+}
+
+/** Milliseconds between a task's end (as the server recorded it) and `now`. */
+function finishedAt(task) {
+  if (task.finalized_at) return Date.parse(task.finalized_at);
+  return Date.parse(task.created_at) + task.runtime * 1000;
+}
+
+/** The pre-built answer the decode section hands to every client. */
+function jsonResponse(body) {
+  return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+module.exports = {
+  params, report, fail, sleep, median, sequential, concurrent, pool, peakRss, idleRss, finishedAt, jsonResponse,
+  performance,
+};

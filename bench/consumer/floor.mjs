@@ -1,0 +1,73 @@
+// The floor: what a bare `fetch` + `JSON.parse` costs, with no client around
+// it. Each section does the same job as in ours.mjs and sdk.cjs.
+//   node floor.mjs '<json params from bench/run.mjs>'
+import common from './common.cjs';
+
+const { params, report, fail, sleep, sequential, concurrent, pool, peakRss, idleRss, jsonResponse, performance } = common;
+const p = params();
+const api = `${p.url}/api/4.0`;
+const headers = { authorization: `token ${p.token}` };
+
+/** GET one render task: the floor every client is measured against. */
+async function renderTask(id, doFetch = fetch, signal) {
+  const res = await doFetch(`${api}/render_tasks/${encodeURIComponent(id)}`, { headers, signal });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return JSON.parse(await res.text());
+}
+
+const sections = {
+  async percall() {
+    for (let i = 0; i < p.warmup; i++) await renderTask(p.taskId);
+    const seq = await sequential(p.n, () => renderTask(p.taskId));
+    const par = await concurrent(p.n, p.inFlight, () => renderTask(p.taskId));
+    return { seq, par };
+  },
+
+  async decode() {
+    // The same Response path as the clients' injected fetch, then JSON.parse.
+    const stub = async () => jsonResponse(p.json);
+    for (let i = 0; i < p.warmup; i++) await renderTask(p.taskId, stub);
+    let t0 = performance.now();
+    for (let i = 0; i < p.n; i++) await renderTask(p.taskId, stub);
+    const usPerCall = ((performance.now() - t0) * 1000) / p.n;
+    // And JSON.parse alone, without the Response around it.
+    let sink = 0;
+    t0 = performance.now();
+    for (let i = 0; i < p.n; i++) sink += JSON.parse(p.json).width;
+    const parseOnlyUs = ((performance.now() - t0) * 1000) / p.n;
+    return { usPerCall, parseOnlyUs, sink: sink > 0 };
+  },
+
+  async cold() {
+    const task = await renderTask(p.taskId);
+    const firstMs = performance.now();
+    if (task.id !== p.taskId) throw new Error('wrong task');
+    return { loadedMs: 0, firstMs };
+  },
+
+  async memory() {
+    const created = await pool(p.n, 64, async () => {
+      const res = await fetch(`${api}/render_tasks/looks/${p.look}/png?width=800&height=600`, { method: 'POST', headers });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return JSON.parse(await res.text()).id;
+    });
+    const idle = await idleRss();
+    const controller = new AbortController();
+    // Looker's example loop, on bare fetch: poll, and every 500 ms again.
+    const wait = async (id) => {
+      for (;;) {
+        const task = await renderTask(id, fetch, controller.signal);
+        if (task.status === 'success' || task.status === 'failure') return task;
+        await sleep(500);
+        if (controller.signal.aborted) throw controller.signal.reason;
+      }
+    };
+    const pending = created.map((id) => wait(id).then(() => 'finished', () => 'aborted'));
+    const peak = await peakRss(p.holdMs);
+    controller.abort();
+    const outcomes = await Promise.all(pending);
+    return { idle, peak, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+  },
+};
+
+sections[p.section]().then(report, fail);

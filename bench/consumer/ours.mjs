@@ -1,0 +1,69 @@
+// looker-render, from the packed package installed into this folder.
+//   node ours.mjs '<json params from bench/run.mjs>'
+import common from './common.cjs';
+
+const { params, report, fail, sequential, concurrent, pool, peakRss, idleRss, finishedAt, jsonResponse, performance } = common;
+const p = params();
+
+// Loaded here, not by a static import, so that the cold-start section can
+// time the load on its own; the other sections pay it before measuring.
+const { LookerClient } = await import('looker-render');
+const loadedMs = performance.now();
+
+const client = (options = {}) => new LookerClient({ baseUrl: p.url, accessToken: p.token, ...options });
+
+const sections = {
+  async percall() {
+    const looker = client();
+    for (let i = 0; i < p.warmup; i++) await looker.renderTask(p.taskId);
+    const seq = await sequential(p.n, () => looker.renderTask(p.taskId));
+    const par = await concurrent(p.n, p.inFlight, () => looker.renderTask(p.taskId));
+    return { seq, par };
+  },
+
+  async decode() {
+    // No public decode-only function: an injected fetch hands back a
+    // pre-built Response, so only the client's own work is timed.
+    const looker = client({ fetch: async () => jsonResponse(p.json) });
+    for (let i = 0; i < p.warmup; i++) await looker.renderTask(p.taskId);
+    const t0 = performance.now();
+    for (let i = 0; i < p.n; i++) await looker.renderTask(p.taskId);
+    return { usPerCall: ((performance.now() - t0) * 1000) / p.n };
+  },
+
+  async cold() {
+    const task = await client().renderTask(p.taskId);
+    const firstMs = performance.now();
+    if (task.id !== p.taskId) throw new Error('wrong task');
+    return { loadedMs, firstMs };
+  },
+
+  async poll() {
+    const looker = client();
+    const renders = await pool(p.renders, p.inFlight, async () => {
+      const { task, bytes } = await looker.render(
+        { look_id: p.look, result_format: 'png', width: 800, height: 600 },
+        { timeoutMs: 120_000 },
+      );
+      const resolvedAt = Date.now();
+      if (!bytes.length) throw new Error('no bytes');
+      return { id: task.id, delayMs: resolvedAt - finishedAt(task), runtimeMs: task.runtime * 1000 };
+    });
+    return { renders };
+  },
+
+  async memory() {
+    const looker = client();
+    const ids = await pool(p.n, 64, async () => (await looker.createLookRenderTask(p.look, 'png', 800, 600)).id);
+    const idle = await idleRss();
+    const controller = new AbortController();
+    const pending = ids.map((id) => looker.waitForRenderTask(id, { signal: controller.signal, timeoutMs: 600_000 })
+      .then(() => 'finished', () => 'aborted'));
+    const peak = await peakRss(p.holdMs);
+    controller.abort();
+    const outcomes = await Promise.all(pending);
+    return { idle, peak, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+  },
+};
+
+sections[p.section]().then(report, fail);

@@ -1,0 +1,473 @@
+#!/usr/bin/env node
+// The benchmarks of issue 7: looker-render (the packed package) side by side
+// with a bare fetch + JSON.parse (the floor) and @looker/sdk, against the
+// sandbox on 127.0.0.1 in its own process. Each contender runs in its own
+// Node process, the contenders alternating round by round; the table gives
+// medians over rounds with min–max, and ratios to contenders of the same run.
+//
+//   node bench/run.mjs            the full run (~6 min on 2 cores); writes bench/results.md
+//   node bench/run.mjs --quick    every section with tiny counts (< 60 s); writes bench/tmp/results-quick.md
+//   options: --no-build (use pkg/ as it is), --only=percall,decode,size,cold,poll,memory
+//
+// See bench/README.md for what each number means. Nothing here passes or
+// fails on a timing: a run exits non-zero only when a contender breaks.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
+import { SCHEDULES, simulate } from './simulate.mjs';
+
+const bench = dirname(fileURLToPath(import.meta.url));
+const root = join(bench, '..');
+const consumer = join(bench, 'consumer');
+const tmp = join(bench, 'tmp');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv.find((a) => a.startsWith('--only='));
+const ALL = ['percall', 'decode', 'size', 'cold', 'poll', 'memory'];
+const only = onlyArg ? onlyArg.slice(7).split(',') : ALL;
+for (const a of argv) {
+  if (!['--quick', '--no-build', '--build'].includes(a) && !a.startsWith('--only=')) throw new Error(`unknown argument ${a}`);
+}
+for (const s of only) if (!ALL.includes(s)) throw new Error(`unknown section ${s}; one of ${ALL.join(', ')}`);
+
+// Counts: the full run as issue 7 asks, and a smoke that only shows every
+// section still runs.
+const C = quick ? {
+  percall: { rounds: 1, n: 200, warmup: 20, inFlight: 64 },
+  decode: { rounds: 1, n: 2_000, warmup: 200 },
+  cold: { rounds: 2 },
+  poll: { renders: 10, inFlight: 10, durations: [300, 1500] },
+  memory: { rounds: 1, n: 100, holdMs: 1_000 },
+} : {
+  percall: { rounds: 5, n: 2_000, warmup: 300, inFlight: 64 },
+  decode: { rounds: 3, n: 100_000, warmup: 5_000 },
+  cold: { rounds: 15 },
+  poll: { renders: 200, inFlight: 20, durations: [500, 6000] },
+  memory: { rounds: 3, n: 1_000, holdMs: 5_000 },
+};
+const FIXTURE_TASK = '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5';
+const CONTENDERS = { floor: 'floor.mjs', ours: 'ours.mjs', sdk: 'sdk.cjs' };
+const LABEL = { floor: 'fetch + JSON.parse (floor)', ours: 'looker-render', sdk: '@looker/sdk' };
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const t0 = Date.now();
+const loadAtStart = os.loadavg()[0];
+
+// ---------- setup: build, pack, install, sandbox ----------
+
+function build() {
+  const missing = !existsSync(join(root, 'pkg/package.json'));
+  if (argv.includes('--no-build') && !missing) return;
+  if (quick && !missing && !argv.includes('--build')) return; // npm test has just built it
+  log('node scripts/build.mjs');
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** Packs pkg/ as npm would publish it and installs it into bench/consumer, as scripts/test-package.sh does. */
+function install() {
+  mkdirSync(tmp, { recursive: true });
+  for (const f of readdirSync(tmp)) if (/^looker-render-.*\.tgz$/.test(f)) rmSync(join(tmp, f));
+  const out = execFileSync('npm', ['pack', join(root, 'pkg'), '--pack-destination', tmp, '--silent'], { cwd: root, encoding: 'utf8' });
+  const tarball = join(tmp, out.trim().split('\n').pop());
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball],
+    { cwd: consumer, stdio: ['ignore', 'inherit', 'inherit'] });
+  log(`installed ${relative(root, tarball)} into ${relative(root, consumer)}`);
+}
+
+async function startSandbox() {
+  const ready = join(tmp, `sandbox-${process.pid}.json`);
+  rmSync(ready, { force: true });
+  const child = spawn(process.execPath, [join(root, 'sandbox/server.js'), '--port', '0', '--ready-file', ready],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  for (let i = 0; i < 200 && !existsSync(ready); i++) {
+    if (child.exitCode !== null) throw new Error('the sandbox exited before it was ready');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  let info;
+  for (let i = 0; i < 20; i++) {
+    try { info = JSON.parse(readFileSync(ready, 'utf8')); break; } catch { await new Promise((r) => setTimeout(r, 50)); }
+  }
+  if (!info) throw new Error('the sandbox did not start in 10 s');
+  rmSync(ready, { force: true });
+  const control = async (method, path, body) => {
+    const res = await fetch(`${info.url}/__sandbox${path}`, {
+      method, body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    });
+    if (!res.ok) throw new Error(`sandbox ${method} ${path}: HTTP ${res.status}`);
+    return res.status === 204 ? null : res.json();
+  };
+  const stop = async () => { child.kill('SIGTERM'); await exited; };
+  return { url: info.url, token: info.token, control, stop };
+}
+
+/** Runs one contender process; resolves with what it reported. */
+function runContender(name, params, nodeArgs = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, join(consumer, CONTENDERS[name]), JSON.stringify(params)],
+      { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('BENCH-RESULT '));
+      if (code !== 0 || !line) {
+        reject(new Error(`${name} ${params.section} exited with ${code}:\n${stderr || stdout}`));
+      } else resolve(JSON.parse(line.slice('BENCH-RESULT '.length)));
+    });
+  });
+}
+
+// ---------- statistics and formatting ----------
+
+const sorted = (xs) => Float64Array.from(xs).sort();
+function median(xs) {
+  const s = sorted(xs);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const percentile = (xs, q) => sorted(xs)[Math.max(0, Math.ceil(q * xs.length) - 1)];
+
+function fmt(x, digits) {
+  if (x === undefined || x === null || Number.isNaN(x)) return '—';
+  const d = digits ?? (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2);
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+/** "median (min–max)" of one contender's values over the rounds. */
+function cell(xs, digits) {
+  if (!xs || !xs.length) return '—';
+  if (xs.length === 1) return fmt(xs[0], digits);
+  const s = sorted(xs);
+  return `${fmt(median(xs), digits)} (${fmt(s[0], digits)}–${fmt(s[s.length - 1], digits)})`;
+}
+const ratio = (a, b) => (a === undefined || b === undefined || !xsOk(a) || !xsOk(b) ? '—' : `${fmt(median(a) / median(b), 2)}×`);
+const xsOk = (xs) => Array.isArray(xs) && xs.length > 0;
+const MB = 1024 * 1024;
+
+// Rows of the summary table: { section, metric, values: {floor, ours, sdk}, digits, note }.
+const rows = [];
+const details = [];
+const targets = [];
+const add = (row) => rows.push(row);
+
+// ---------- sections ----------
+
+async function roundRobin(section, rounds, params, pick, contenders = ['floor', 'ours', 'sdk'], nodeArgs = [], between) {
+  const results = Object.fromEntries(contenders.map((c) => [c, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) {
+      results[c].push(pick(await runContender(c, { section, ...params }, nodeArgs), c));
+      if (between) await between();
+    }
+    log(`${section}: round ${r + 1}/${rounds} done`);
+  }
+  return results;
+}
+const column = (results, key) => Object.fromEntries(Object.entries(results).map(([c, rs]) => [c, rs.map((r) => r[key])]));
+
+async function percall(sb) {
+  const { rounds, n, warmup, inFlight } = C.percall;
+  // Warm the sandbox's JIT first, so that the first contender does not pay for it.
+  await runContender('floor', { section: 'percall', url: sb.url, token: sb.token, taskId: FIXTURE_TASK, n, warmup, inFlight });
+  await sb.control('DELETE', '/requests');
+  const res = await roundRobin('percall', rounds, { url: sb.url, token: sb.token, taskId: FIXTURE_TASK, n, warmup, inFlight },
+    (r) => ({
+      seqMs: r.seq.medianMs, seqTput: r.seq.throughput, seqCpu: r.seq.cpuUsPerCall,
+      parMs: r.par.medianMs, parTput: r.par.throughput, parCpu: r.par.cpuUsPerCall,
+    }), undefined, [], () => sb.control('DELETE', '/requests'));
+  const s = `1. per call (${fmt(n, 0)} × renderTask)`;
+  add({ section: s, metric: 'sequential: median latency, ms', values: column(res, 'seqMs'), digits: 3, lower: true });
+  add({ section: s, metric: 'sequential: throughput, calls/s', values: column(res, 'seqTput'), digits: 0 });
+  add({ section: s, metric: 'sequential: client CPU per call, µs', values: column(res, 'seqCpu'), digits: 0, lower: true });
+  add({ section: s, metric: `${inFlight} in flight: median latency, ms`, values: column(res, 'parMs'), digits: 2, lower: true });
+  add({ section: s, metric: `${inFlight} in flight: throughput, calls/s`, values: column(res, 'parTput'), digits: 0 });
+  add({ section: s, metric: `${inFlight} in flight: client CPU per call, µs`, values: column(res, 'parCpu'), digits: 0, lower: true });
+  const lat = column(res, 'seqMs');
+  const par = column(res, 'parMs');
+  const vsFloor = median(lat.ours) / median(lat.floor);
+  const vsFloorPar = median(par.ours) / median(par.floor);
+  const sdkVsFloor = median(lat.sdk) / median(lat.floor);
+  targets.push({
+    target: 'per-call cost ≤ 1.10 × the floor, and below @looker/sdk',
+    met: vsFloor <= 1.1 && median(lat.ours) < median(lat.sdk) && vsFloorPar <= 1.1 && median(par.ours) < median(par.sdk),
+    measured: `median latency ${fmt(vsFloor, 2)}× the floor sequentially, ${fmt(vsFloorPar, 2)}× with ${inFlight} in flight; `
+      + `@looker/sdk ${fmt(sdkVsFloor, 2)}× and ${fmt(median(par.sdk) / median(par.floor), 2)}×`,
+  });
+  return res;
+}
+
+// A typical RenderTask: the successful fixture, as the sandbox serves it.
+const TYPICAL_TASK = readFileSync(join(root, 'tests/fixtures/render_tasks/success.json'), 'utf8');
+
+async function decode() {
+  const { rounds, n, warmup } = C.decode;
+  const json = JSON.stringify(JSON.parse(TYPICAL_TASK));
+  const res = await roundRobin('decode', rounds, { url: 'http://127.0.0.1:9', token: 't', taskId: FIXTURE_TASK, n, warmup, json },
+    (r) => r);
+  const s = `2. decoding (${fmt(n, 0)} × a ${json.length}-byte RenderTask)`;
+  add({
+    section: s, metric: 'renderTask through an injected fetch that returns a pre-built Response, µs/call',
+    values: column(res, 'usPerCall'), digits: 2, lower: true,
+  });
+  add({ section: s, metric: 'JSON.parse of the same string alone, µs', values: { floor: column(res, 'parseOnlyUs').floor }, digits: 2, lower: true });
+}
+
+/** esbuild, minified, for browsers, ES module: the bundle a user's app would ship. */
+async function bundle(entry) {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [join(consumer, 'size', entry)], bundle: true, minify: true, format: 'esm', platform: 'browser',
+    target: 'es2022', write: false, logLevel: 'silent', legalComments: 'none',
+  });
+  return Buffer.concat(result.outputFiles.map((f) => Buffer.from(f.contents)));
+}
+const gz = (b) => gzipSync(b, { level: 9 }).length;
+const br = (b) => brotliCompressSync(b, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const sizes = (b) => ({ raw: b.length, gzip: gz(b), brotli: br(b) });
+
+async function size() {
+  const web = join(consumer, 'node_modules/looker-render/web');
+  const files = [];
+  const walk = (dir) => {
+    for (const f of readdirSync(dir)) {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) walk(p); else files.push(p);
+    }
+  };
+  walk(web);
+  const shipped = files.map((p) => ({ name: relative(join(web, '..'), p), ...sizes(readFileSync(p)) }));
+  const total = (list) => list.reduce((a, f) => ({ raw: a.raw + f.raw, gzip: a.gzip + f.gzip, brotli: a.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  const shippedTotal = total(shipped);
+  const wasm = shipped.find((f) => f.name.endsWith('.wasm'));
+  const progs = {};
+  for (const [key, entry] of [['oursOne', 'ours-one-task.js'], ['oursJob', 'ours-render-job.js'], ['sdkOne', 'sdk-one-task.js'],
+    ['sdkOneFuncs', 'sdk-one-task-funcs.js'], ['sdkJob', 'sdk-render-job.js']]) {
+    progs[key] = sizes(await bundle(entry));
+  }
+  // Ours as an app ships it: the minified bundle plus the .wasm beside it.
+  const plusWasm = (s) => ({ raw: s.raw + wasm.raw, gzip: s.gzip + wasm.gzip, brotli: s.brotli + wasm.brotli });
+  const oursJob = plusWasm(progs.oursJob);
+  const oursOne = plusWasm(progs.oursOne);
+  const sdkOne = progs.sdkOne.gzip <= progs.sdkOneFuncs.gzip ? progs.sdkOne : progs.sdkOneFuncs;
+  const kb = (x) => x / 1024;
+  const s = '3. shipped size, KiB gzip -9';
+  add({ section: s, metric: 'one render task: ours = .wasm + esbuild bundle (min.); sdk = esbuild bundle (min.)', values: { ours: [kb(oursOne.gzip)], sdk: [kb(sdkOne.gzip)] }, digits: 1, lower: true });
+  add({ section: s, metric: 'the whole render job (create, poll, results), same', values: { ours: [kb(oursJob.gzip)], sdk: [kb(progs.sdkJob.gzip)] }, digits: 1, lower: true });
+  add({ section: s, metric: 'ours as published: every file of web/ (.wasm, glue, index.js, snippets), unminified', values: { ours: [kb(shippedTotal.gzip)], sdk: [kb(progs.sdkJob.gzip)] }, digits: 1, lower: true });
+  const line = (name, x) => `| ${name} | ${fmt(kb(x.raw), 1)} | ${fmt(kb(x.gzip), 1)} | ${fmt(kb(x.brotli), 1)} |`;
+  details.push([
+    '### 3. Shipped size in detail (KiB)', '',
+    '| artefact | raw | gzip -9 | brotli 11 |', '|---|--:|--:|--:|',
+    ...shipped.map((f) => line(`looker-render ${f.name}`, f)),
+    line('**looker-render web/, all files**', shippedTotal),
+    line('looker-render: esbuild bundle of a one-task program (JS only)', progs.oursOne),
+    line('looker-render: esbuild bundle of the render-job program (JS only)', progs.oursJob),
+    line('**looker-render: render-job bundle + .wasm**', oursJob),
+    line('@looker/sdk: one render task, Looker40SDK class', progs.sdkOne),
+    line('@looker/sdk: one render task, functional API (funcs)', progs.sdkOneFuncs),
+    line('**@looker/sdk: the whole render job**', progs.sdkJob),
+    '',
+    'Bundles: esbuild, `bundle, minify, format: esm, platform: browser, target: es2022`; programs in `bench/consumer/size/`. '
+      + 'The .wasm is not minified further (it is already `wasm-opt -Oz`).',
+  ].join('\n'));
+  const r = oursJob.gzip / progs.sdkJob.gzip;
+  targets.push({
+    target: 'shipped gzip size ≤ the @looker/sdk bundle for the same job',
+    met: r <= 1,
+    measured: `${fmt(kb(oursJob.gzip), 1)} KiB vs ${fmt(kb(progs.sdkJob.gzip), 1)} KiB gzip = ${fmt(r, 2)}× for the render job `
+      + `(.wasm alone ${fmt(kb(wasm.gzip), 1)} KiB); one task: ${fmt(kb(oursOne.gzip), 1)} vs ${fmt(kb(sdkOne.gzip), 1)} KiB = ${fmt(oursOne.gzip / sdkOne.gzip, 2)}×; `
+      + `as published (unminified glue) ${fmt(shippedTotal.gzip / progs.sdkJob.gzip, 2)}×`,
+  });
+}
+
+async function cold(sb) {
+  const { rounds } = C.cold;
+  const params = { url: sb.url, token: sb.token, taskId: FIXTURE_TASK };
+  const res = { floor: [], ours: [], sdk: [], sdkDeep: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const c of ['floor', 'ours', 'sdk']) res[c].push(await runContender(c, { section: 'cold', ...params }));
+    res.sdkDeep.push(await runContender('sdk', { section: 'cold', entry: 'deep', ...params }));
+  }
+  log(`cold: ${rounds} rounds done`);
+  const s = `4. cold start (${rounds} fresh processes each)`;
+  const col = (key) => ({ floor: res.floor.map((x) => x[key]), ours: res.ours.map((x) => x[key]), sdk: res.sdk.map((x) => x[key]) });
+  add({ section: s, metric: 'process start → first renderTask resolved, ms', values: col('firstMs'), digits: 1, lower: true });
+  add({ section: s, metric: 'process start → library loaded, ms', values: { ours: col('loadedMs').ours, sdk: col('loadedMs').sdk }, digits: 1, lower: true });
+  const deepFirst = res.sdkDeep.map((x) => x.firstMs);
+  const oursFirst = col('firstMs').ours;
+  const sdkFirst = col('firstMs').sdk;
+  details.push([
+    '### 4. Cold start: @looker/sdk through deep requires', '',
+    `Requiring only \`@looker/sdk/lib/4.0/methods\` and \`@looker/sdk-rtl\` instead of the package root: first renderTask at `
+      + `${cell(deepFirst, 1)} ms (library loaded at ${cell(res.sdkDeep.map((x) => x.loadedMs), 1)} ms); looker-render ÷ that: ${fmt(median(oursFirst) / median(deepFirst), 2)}×.`,
+  ].join('\n'));
+  targets.push({
+    target: "cold start ≤ @looker/sdk's",
+    met: median(oursFirst) <= median(sdkFirst),
+    measured: `${fmt(median(oursFirst), 1)} ms vs ${fmt(median(sdkFirst), 1)} ms = ${fmt(median(oursFirst) / median(sdkFirst), 2)}× `
+      + `(vs deep requires ${fmt(median(oursFirst) / median(deepFirst), 2)}×; floor ${fmt(median(col('firstMs').floor), 1)} ms)`,
+  });
+}
+
+let floorLatencyMs = 1;
+
+async function poll(sb) {
+  const { renders, inFlight, durations } = C.poll;
+  const out = {};
+  for (const c of ['ours', 'sdk']) {
+    await sb.control('POST', '/reset');
+    await sb.control('POST', '/config', { randomDurationsMs: durations });
+    const r = await runContender(c, { section: 'poll', url: sb.url, token: sb.token, look: '1', renders, inFlight });
+    const requests = (await sb.control('GET', '/requests')).filter((q) => q.path.startsWith('/api/4.0/'));
+    const ids = new Set(r.renders.map((x) => x.id));
+    const perTask = requests.filter((q) => ids.has(q.path.split('/')[4]));
+    const polls = perTask.filter((q) => q.path.split('/').length === 5).length;
+    const creates = requests.filter((q) => q.method === 'POST').length;
+    out[c] = {
+      delays: r.renders.map((x) => x.delayMs),
+      runtimes: r.renders.map((x) => x.runtimeMs),
+      requests: requests.length / renders,
+      polls: polls / renders,
+      results: (perTask.length - polls) / renders,
+      creates: creates / renders,
+    };
+    log(`poll: ${c}: ${renders} renders done`);
+  }
+  await sb.control('POST', '/reset');
+  const s = `5. polling (${renders} renders of ${durations[0] / 1000}–${durations[1] / 1000} s, ${inFlight} at once)`;
+  const v = (f) => ({ ours: [f(out.ours)], sdk: [f(out.sdk)] });
+  add({ section: s, metric: 'task finished → render resolved: mean, ms', values: v((o) => mean(o.delays)), digits: 0, lower: true, vsSdkOnly: true });
+  add({ section: s, metric: 'task finished → render resolved: p95, ms', values: v((o) => percentile(o.delays, 0.95)), digits: 0, lower: true, vsSdkOnly: true });
+  add({ section: s, metric: 'requests per render (create + polls + results)', values: v((o) => o.requests), digits: 2, lower: true, vsSdkOnly: true });
+  const reqRatio = out.ours.requests / out.sdk.requests;
+  targets.push({
+    target: 'polling: at most half the requests of the 500 ms loop, mean detection delay ≤ 500 ms',
+    met: reqRatio <= 0.5 && mean(out.ours.delays) <= 500,
+    measured: `${fmt(out.ours.requests, 2)} vs ${fmt(out.sdk.requests, 2)} requests per render = ${fmt(reqRatio, 2)}×; `
+      + `mean delay ${fmt(mean(out.ours.delays), 0)} ms (the loop's ${fmt(mean(out.sdk.delays), 0)} ms)`,
+  });
+
+  // The simulation, against the same distribution; the first two rows are checked against the measurement above.
+  const sims = SCHEDULES.map((sch) => ({ sch, r: simulate(sch, { minMs: durations[0], maxMs: durations[1], rttMs: floorLatencyMs }) }));
+  const loop = sims[1].r;
+  details.push([
+    '### 5. Polling in detail', '',
+    '| measured | mean delay, ms | p50, ms | p95, ms | max, ms | requests/render | polls/render | results requests/render | mean render duration, s |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...['ours', 'sdk'].map((c) => {
+      const o = out[c];
+      return `| ${c === 'ours' ? 'looker-render `render()`' : "@looker/sdk, Looker's 500 ms loop"} | ${fmt(mean(o.delays), 0)} | ${fmt(median(o.delays), 0)} | `
+        + `${fmt(percentile(o.delays, 0.95), 0)} | ${fmt(Math.max(...o.delays), 0)} | ${fmt(o.requests, 2)} | ${fmt(o.polls, 2)} | ${fmt(o.results, 2)} | ${fmt(mean(o.runtimes) / 1000, 2)} |`;
+    }),
+    '',
+    `**Simulated** (bench/simulate.mjs: no network; 100,000 renders of uniform ${durations[0]}–${durations[1]} ms; `
+      + `${fmt(floorLatencyMs, 2)} ms per request, the floor's sequential latency of section 1; result download = one request):`, '',
+    '| schedule (simulated) | mean delay, ms | p95, ms | requests/render | ÷ the 500 ms loop | meets the polling target |',
+    '|---|--:|--:|--:|--:|---|',
+    ...sims.map(({ sch, r }) => `| ${sch.name} | ${fmt(r.meanMs, 0)} | ${fmt(r.p95Ms, 0)} | ${fmt(r.requests, 2)} | ${fmt(r.requests / loop.requests, 2)}× | `
+      + `${r.requests <= loop.requests / 2 && r.meanMs <= 500 ? 'yes' : 'no'} |`),
+  ].join('\n'));
+}
+
+async function memory(sb) {
+  const { rounds, n, holdMs } = C.memory;
+  const params = { url: sb.url, token: sb.token, look: 'slow', n, holdMs };
+  const res = await roundRobin('memory', rounds, params, (r) => r, ['floor', 'ours', 'sdk'], ['--expose-gc'],
+    () => sb.control('POST', '/reset'));
+  for (const [c, rs] of Object.entries(res)) {
+    const early = rs.reduce((a, r) => a + r.finishedEarly, 0);
+    if (early) log(`memory: ${c}: ${early} waits finished before the measurement ended (the look is too quick)`);
+  }
+  const above = (c) => res[c].map((r) => (r.peak - r.idle) / MB);
+  const s = `6. memory (${fmt(n, 0)} waits pending for ${holdMs / 1000} s)`;
+  add({ section: s, metric: 'peak RSS − idle RSS, MiB (floor and sdk: a 500 ms poll loop each)', values: { floor: above('floor'), ours: above('ours'), sdk: above('sdk') }, digits: 1, lower: true });
+  add({ section: s, metric: 'idle RSS (library loaded, tasks created, after GC), MiB', values: { floor: res.floor.map((r) => r.idle / MB), ours: res.ours.map((r) => r.idle / MB), sdk: res.sdk.map((r) => r.idle / MB) }, digits: 1, lower: true });
+  const m = median(above('ours'));
+  targets.push({
+    target: `${fmt(n, 0)} pending waits in < 64 MB above the idle process`,
+    met: m < 64,
+    measured: `${fmt(m, 1)} MiB (${fmt(m / 64, 2)}× the budget); floor loop ${fmt(median(above('floor')), 1)} MiB, @looker/sdk loop ${fmt(median(above('sdk')), 1)} MiB`,
+  });
+}
+
+// ---------- report ----------
+
+function machine() {
+  const cpus = os.cpus();
+  const git = (args) => { try { return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim(); } catch { return '?'; } };
+  const version = (p) => { try { return JSON.parse(readFileSync(p, 'utf8')).version; } catch { return '?'; } };
+  return [
+    `- date: ${new Date().toISOString()}`,
+    `- machine: ${os.type()} ${os.release()} (${os.arch()}), ${cpus[0]?.model ?? '?'}, ${cpus.length} cores, ${fmt(os.totalmem() / 1024 ** 3, 1)} GiB memory`,
+    `- Node ${process.version}; looker-render ${version(join(consumer, 'node_modules/looker-render/package.json'))} `
+      + `(commit ${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain', '--', 'src', 'js', 'Cargo.toml', 'Cargo.lock', 'scripts']) ? ', with uncommitted changes' : ''}); `
+      + `@looker/sdk ${version(join(root, 'node_modules/@looker/sdk/package.json'))}, @looker/sdk-rtl ${version(join(root, 'node_modules/@looker/sdk-rtl/package.json'))}; `
+      + `esbuild ${version(join(root, 'node_modules/esbuild/package.json'))}`,
+    `- load average (1 min) at the start ${fmt(loadAtStart, 2)}, at the end ${fmt(os.loadavg()[0], 2)}: `
+      + 'other processes on the machine compete with the contenders and the sandbox, and widen the ranges',
+    `- the sandbox (sandbox/server.js) on 127.0.0.1 in its own process, on the same machine; ${quick ? '**--quick: tiny counts, a smoke run, not results**' : 'the full run'}; took ${fmt((Date.now() - t0) / 1000, 0)} s`,
+  ].join('\n');
+}
+
+function table() {
+  const lines = [
+    '| section | metric | fetch + JSON.parse (floor) | looker-render | @looker/sdk | ours ÷ floor | ours ÷ sdk | sdk ÷ floor |',
+    '|---|---|--:|--:|--:|--:|--:|--:|',
+  ];
+  let last = '';
+  for (const r of rows) {
+    const v = r.values;
+    lines.push(`| ${r.section === last ? '' : r.section} | ${r.metric} | ${cell(v.floor, r.digits)} | ${cell(v.ours, r.digits)} | ${cell(v.sdk, r.digits)} | `
+      + `${ratio(v.ours, v.floor)} | ${ratio(v.ours, v.sdk)} | ${ratio(v.sdk, v.floor)} |`);
+    last = r.section;
+  }
+  return lines.join('\n');
+}
+
+function render() {
+  const runs = quick ? 'one round' : `medians over rounds (per-call ${C.percall.rounds}, decoding ${C.decode.rounds}, cold start ${C.cold.rounds}, memory ${C.memory.rounds}), min–max in brackets`;
+  return [
+    `# looker-render benchmarks${quick ? ' (--quick smoke)' : ''}`, '',
+    machine(), '',
+    `Each cell: ${runs}. Contenders alternate run by run, each in a fresh Node process. `
+      + 'Ratios are of medians; for throughput a ratio above 1 is better, for everything else below 1. '
+      + 'Produced by `npm run bench` (bench/run.mjs); bench/README.md says what each row measures.', '',
+    table(), '',
+    '## Targets of issue 7', '',
+    ...targets.map((t) => `- ${t.met ? '**met**' : '**missed**'}: ${t.target}: ${t.measured}.`), '',
+    ...details.flatMap((d) => [d, '']),
+  ].join('\n');
+}
+
+// ---------- main ----------
+
+build();
+install();
+const sb = await startSandbox();
+log(`sandbox at ${sb.url}`);
+try {
+  if (only.includes('percall')) {
+    const res = await percall(sb);
+    floorLatencyMs = median(res.floor.map((r) => r.seqMs));
+  }
+  if (only.includes('decode')) await decode();
+  if (only.includes('size')) await size();
+  if (only.includes('cold')) await cold(sb);
+  if (only.includes('poll')) await poll(sb);
+  if (only.includes('memory')) await memory(sb);
+} finally {
+  await sb.stop();
+}
+const md = render();
+process.stdout.write(`${md}\n`);
+const out = quick || onlyArg ? join(tmp, quick ? 'results-quick.md' : 'results-partial.md') : join(bench, 'results.md');
+writeFileSync(out, md);
+log(`wrote ${relative(root, out)} in ${fmt((Date.now() - t0) / 1000, 0)} s`);

@@ -1,0 +1,78 @@
+// A pure simulation of poll schedules against a distribution of render
+// durations: no network, no clocks. Used to compare schedules cheaply; the
+// measured section 5 checks it against the real thing for the current one.
+//
+// Model (times in ms from the moment the server creates the task):
+// - every request costs `rttMs`; the server sees it halfway through;
+// - render(): the create answer arrives at rtt/2; then sleep delay(k), poll,
+//   for k = 0, 1, … until a poll sees the task finished; then one more
+//   request downloads the result; delay(k) = min(first × factor^k, cap),
+//   ±jitter uniformly (as src/poll.rs);
+// - Looker's example loop: poll at once after creating, then sleep a fixed
+//   period after each unfinished answer.
+// The delay is (result downloaded) − (task finished), as in section 5.
+
+/** A small seeded PRNG (mulberry32), so that reruns give the same table. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The schedules compared. `immediate`: the first poll right after creation. */
+export const SCHEDULES = [
+  { name: 'current: 250 ms, ×1.5, cap 1 s, ±10%', first: 250, factor: 1.5, cap: 1000, jitter: 0.1 },
+  { name: "Looker's examples: at once, then every 500 ms", immediate: true, first: 500, factor: 1, cap: 500, jitter: 0 },
+  { name: '250 ms, ×1.5, cap 750 ms, ±10%', first: 250, factor: 1.5, cap: 750, jitter: 0.1 },
+  { name: '250 ms, ×1.5, cap 1.5 s, ±10%', first: 250, factor: 1.5, cap: 1500, jitter: 0.1 },
+  { name: '250 ms, ×1.5, cap 2 s, ±10%', first: 250, factor: 1.5, cap: 2000, jitter: 0.1 },
+  { name: '250 ms, ×2, cap 1 s, ±10%', first: 250, factor: 2, cap: 1000, jitter: 0.1 },
+  { name: '250 ms, ×1.25, cap 1 s, ±10%', first: 250, factor: 1.25, cap: 1000, jitter: 0.1 },
+  { name: '500 ms, ×1.5, cap 1 s, ±10%', first: 500, factor: 1.5, cap: 1000, jitter: 0.1 },
+  { name: 'every 1 s, ±10%', first: 1000, factor: 1, cap: 1000, jitter: 0.1 },
+  { name: '1 s, ×1.25, cap 1.5 s, ±10%', first: 1000, factor: 1.25, cap: 1500, jitter: 0.1 },
+  { name: 'every 1.2 s, ±10%', first: 1200, factor: 1, cap: 1200, jitter: 0.1 },
+  { name: 'every 1 s, at once first', immediate: true, first: 1000, factor: 1, cap: 1000, jitter: 0 },
+];
+
+function delayMs(s, k, random) {
+  const base = Math.min(s.first * s.factor ** Math.min(k, 64), s.cap);
+  return Math.max(0, base + base * s.jitter * (2 * random() - 1));
+}
+
+/** One render of duration `d`: { delayMs, requests }. */
+export function simulateOne(s, d, rttMs, random) {
+  let t = rttMs / 2; // the create answer is in
+  let polls = 0;
+  for (;;) {
+    if (!(s.immediate && polls === 0)) t += delayMs(s, s.immediate ? 0 : polls, random);
+    polls += 1;
+    const seen = t + rttMs / 2;
+    t += rttMs;
+    if (seen >= d) break;
+  }
+  t += rttMs; // download the result
+  return { delayMs: t - d, requests: 1 + polls + 1 };
+}
+
+/** Mean and p95 delay and mean requests over `n` renders of uniform [min, max] durations. */
+export function simulate(s, { minMs, maxMs, n = 100_000, rttMs = 1, seed = 7 }) {
+  const random = prng(seed);
+  const delays = new Float64Array(n);
+  let requests = 0;
+  for (let i = 0; i < n; i++) {
+    const d = minMs + random() * (maxMs - minMs); // as the sandbox draws them
+    const one = simulateOne(s, d, rttMs, random);
+    delays[i] = one.delayMs;
+    requests += one.requests;
+  }
+  delays.sort();
+  let sum = 0;
+  for (const x of delays) sum += x;
+  return { meanMs: sum / n, p95Ms: delays[Math.ceil(0.95 * n) - 1], requests: requests / n };
+}
