@@ -546,8 +546,6 @@ export async function startSandbox(options = {}) {
     try { body = await readBody(req); } catch (e) { return ok(e.status || 400, { message: e.message }); }
     const parse = () => (body.trim() === '' ? {} : JSON.parse(body));
     try {
-      // The demo page's pre-filled connection: this sandbox's own test credentials.
-      if (sub === '/defaults' && m === 'GET') return ok(200, { url: primaryUrl, token: staticToken, clientId, clientSecret });
       if (sub === '/requests' && m === 'GET') return ok(200, log);
       if (sub === '/requests' && m === 'DELETE') { clearRequests(); return ok(204); }
       if (sub === '/config' && m === 'GET') return ok(200, publicConfig());

@@ -11,7 +11,7 @@ import {
 // Relative, so it resolves to /pkg/web/index.js both when www/ is served at
 // the root (the sandbox) and when the repository root is served as is.
 const LIB_URL = new URL('../pkg/web/index.js', import.meta.url).href;
-const SANDBOX_DEFAULTS = ['/__sandbox/defaults', '/__sandbox/info'];
+const SANDBOX_INFO = '/__sandbox/info';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...children) => {
@@ -74,14 +74,13 @@ async function loadDefaults() {
   let sandboxPath = null;
   const complete = fromQuery.baseUrl && (fromQuery.token || (fromQuery.clientId && fromQuery.clientSecret));
   if (!complete && /^https?:$/.test(location.protocol)) {
-    for (const path of SANDBOX_DEFAULTS) {
-      try {
-        const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
-        if (!response.ok || !/json/.test(response.headers.get('content-type') ?? '')) continue;
+    try {
+      const response = await fetch(SANDBOX_INFO, { headers: { accept: 'application/json' }, cache: 'no-store' });
+      if (response.ok && /json/.test(response.headers.get('content-type') ?? '')) {
         fromSandbox = defaultsFromSandbox(await response.json());
-        if (Object.keys(fromSandbox).length) { sandboxPath = path; break; }
-      } catch { /* not a sandbox: fine */ }
-    }
+        if (Object.keys(fromSandbox).length) sandboxPath = SANDBOX_INFO;
+      }
+    } catch { /* not a sandbox: fine */ }
   }
   const origin = /^https?:$/.test(location.protocol) ? location.origin : '';
   const defaults = { baseUrl: origin, ...fromSandbox, ...fromQuery };
