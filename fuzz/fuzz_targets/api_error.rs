@@ -24,11 +24,7 @@ fuzz_target!(|data: &[u8]| {
     };
     match looker.and_then(|body| body.message).filter(|m| !m.is_empty()) {
         Some(message) => assert_eq!(error.message, message),
-        None => assert!(
-            error.message.starts_with(&format!("HTTP {}", head.status)),
-            "{:?}",
-            error.message
-        ),
+        None => assert!(error.message.starts_with(&format!("HTTP {}", head.status)), "{:?}", error.message),
     }
 
     // The streaming deserializer, as any other deserializer the core is fed.
@@ -37,9 +33,6 @@ fuzz_target!(|data: &[u8]| {
     assert!(!streamed.message.is_empty(), "an empty message (streaming)");
 
     if !head.is_success() {
-        assert_eq!(
-            decode::<RenderTask, _>(head, response.value(), "RenderTask"),
-            Err(Failure::Api(error))
-        );
+        assert_eq!(decode::<RenderTask, _>(head, response.value(), "RenderTask"), Err(Failure::Api(error)));
     }
 });

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     body.tab_ids = (flags & 4 != 0).then(|| parts.collect());
 
     let text = body.to_json();
-    let back: CreateDashboardRenderTask = serde_json::from_str(&text)
-        .unwrap_or_else(|error| panic!("{text:?} is not JSON: {error}"));
+    let back: CreateDashboardRenderTask =
+        serde_json::from_str(&text).unwrap_or_else(|error| panic!("{text:?} is not JSON: {error}"));
     assert_eq!(back, body, "{text}");
 });

@@ -49,10 +49,7 @@ fn check(head: ResponseHead<'_>, result: &Result<RenderTask, Failure>) {
 
 fn round_trip(task: &RenderTask) {
     let text = serde_json::to_string(task).expect("a decoded task serializes");
-    let ok = ResponseHead {
-        status: 200,
-        content_type: Some("application/json"),
-    };
+    let ok = ResponseHead { status: 200, content_type: Some("application/json") };
     let mut again = serde_json::Deserializer::from_str(&text);
     let back = decode::<RenderTask, _>(ok, JsonBody::Json(&mut again), "RenderTask")
         .unwrap_or_else(|failure| panic!("{text} does not decode again: {failure}"));

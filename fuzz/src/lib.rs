@@ -5,14 +5,8 @@ use looker_render::response::{JsonBody, ResponseHead};
 
 /// The content types a response is tried with: what Looker, proxies and
 /// broken servers send. A selector past the table means "no header".
-const CONTENT_TYPES: [&str; 6] = [
-    "application/json",
-    "application/json; charset=utf-8",
-    "text/html",
-    "text/plain",
-    "",
-    "application/octet-stream",
-];
+const CONTENT_TYPES: [&str; 6] =
+    ["application/json", "application/json; charset=utf-8", "text/html", "text/plain", "", "application/octet-stream"];
 
 /// A response as the fuzzers see it:
 /// `[status high byte, status low byte, content-type selector, body...]`.
@@ -34,22 +28,13 @@ impl<'a> Response<'a> {
             let line = body.split(|&b| b == b'\n').next().unwrap_or_default();
             Some(String::from_utf8_lossy(line).into_owned())
         } else {
-            CONTENT_TYPES
-                .get(usize::from(*selector))
-                .map(|s| (*s).to_owned())
+            CONTENT_TYPES.get(usize::from(*selector)).map(|s| (*s).to_owned())
         };
-        Some(Self {
-            status,
-            content_type,
-            body,
-        })
+        Some(Self { status, content_type, body })
     }
 
     pub fn head(&self) -> ResponseHead<'_> {
-        ResponseHead {
-            status: self.status,
-            content_type: self.content_type.as_deref(),
-        }
+        ResponseHead { status: self.status, content_type: self.content_type.as_deref() }
     }
 
     /// What the wasm layer makes of the body with `JSON.parse`.
@@ -64,9 +49,7 @@ impl<'a> Response<'a> {
 /// Splits an input into text fields at 0xFF, a byte no UTF-8 text contains;
 /// invalid UTF-8 inside a field becomes U+FFFD.
 pub fn fields(data: &[u8]) -> Vec<String> {
-    data.split(|&b| b == 0xFF)
-        .map(|field| String::from_utf8_lossy(field).into_owned())
-        .collect()
+    data.split(|&b| b == 0xFF).map(|field| String::from_utf8_lossy(field).into_owned()).collect()
 }
 
 /// Undoes percent-encoding, to check that an encoded segment says exactly
