@@ -33,9 +33,9 @@ fuzz_args=(--sanitizer none)
 # [status high byte, status low byte, content-type selector, body]
 # (fuzz/src/lib.rs): every fixture goes in as the answer it is, render tasks
 # with 200 and errors with the status their file is named after, and both
-# sets with the other statuses too. The other targets' seeds are in
-# fuzz/seeds/. Seeds are rewritten every run; what the fuzzer adds stays
-# (fuzz/corpus/ is not committed).
+# sets with the other statuses too. Hand-written seeds and inputs that once
+# crashed (regression-*) are in fuzz/seeds/<target>/. Seeds are rewritten
+# every run; what the fuzzer adds stays (fuzz/corpus/ is not committed).
 byte() { printf "\\$(printf '%03o' "$1")"; }
 seed_response() { # DIR NAME STATUS FILE
   { byte $(($3 >> 8)); byte $(($3 & 255)); byte 0; cat "$4"; } > "$1/seed-$2-$3"
@@ -52,10 +52,8 @@ for target in "${targets[@]}"; do
         for s in $status 200 404 502; do seed_response "$corpus" "$name" "$s" "$file"; done
       done
       ;;
-    *)
-      [ -d "fuzz/seeds/$target" ] && cp fuzz/seeds/"$target"/* "$corpus"/
-      ;;
   esac
+  if [ -d "fuzz/seeds/$target" ]; then cp fuzz/seeds/"$target"/* "$corpus"/; fi
 done
 
 echo "fuzz: building the targets (cargo fuzz build)"
