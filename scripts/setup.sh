@@ -20,6 +20,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# cargo-fuzz for the short fuzz run of `npm test` (scripts/fuzz.sh, fuzz/).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  if [ "${LOOKER_RENDER_SKIP_FUZZ:-}" = 1 ]; then
+    log "LOOKER_RENDER_SKIP_FUZZ=1: not installing cargo-fuzz"
+  else
+    log "installing cargo-fuzz (about 3 minutes, once)"
+    cargo install cargo-fuzz --version 0.13.2
+  fi
+fi
+
 # Headless Chromium for the browser tests; the npm browsers download from
 # hosts this network cannot reach, Debian's build can be installed.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

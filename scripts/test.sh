@@ -54,6 +54,17 @@ if [ -d tests/fit ]; then
   summary+=("fit: $(grep -E '^# (pass|fail)' tmp/fit-test.log | tr '\n' ' ' || true)")
 fi
 
+# Fuzzing the native core: a bounded run (fuzz/README.md has the longer one).
+# fuzz.sh prints the executions per target and fails on any crash, which
+# stops this script (pipefail) with the crashing input's path on screen.
+if [ "${LOOKER_RENDER_SKIP_FUZZ:-}" = 1 ]; then
+  summary+=("fuzz: skipped (LOOKER_RENDER_SKIP_FUZZ=1)")
+else
+  step "fuzzing the native core (cargo fuzz, ${LOOKER_RENDER_FUZZ_SECONDS:-12} s per target)"
+  bash scripts/fuzz.sh "${LOOKER_RENDER_FUZZ_SECONDS:-12}" 2>&1 | tee tmp/fuzz.log
+  summary+=("$(tail -n1 tmp/fuzz.log)")
+fi
+
 step "summary"
 printf '%s\n' "${summary[@]}"
 # The totals, from the runners' own closing lines.

@@ -401,3 +401,40 @@ mod tests {
         }
     }
 }
+
+/// Inputs the fuzzer (fuzz/, scripts/fuzz.sh) found, kept as plain tests so
+/// `cargo test` fails on them too. Their seeds are in fuzz/seeds/retry_after/.
+#[cfg(test)]
+mod fuzz_regressions {
+    use super::retry_after_ms;
+
+    fn sane(ms: Option<f64>) -> bool {
+        ms.map_or(true, |ms| ms.is_finite() && ms >= 0.0)
+    }
+
+    #[test]
+    fn retry_after_with_a_far_year_does_not_overflow() {
+        // Panicked "attempt to multiply with overflow" in http_date_ms
+        // (a year past about 292 million overflows the milliseconds).
+        let ms = retry_after_ms("Sun, 06 Nov 300000000 08:49:37 GMT", 0.0);
+        assert!(sane(ms), "{ms:?}");
+        // Overflowed in days_from_civil: era * 146_097, year_of_era's
+        // era * 400, and year - 1 for January and February.
+        for value in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Jan -9223372036854775808 08:49:37 GMT",
+        ] {
+            let ms = retry_after_ms(value, 0.0);
+            assert!(sane(ms), "{value}: {ms:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_in_seconds_past_f64_is_not_infinite() {
+        // 307 digits: 1e306 seconds is 1e309 ms, which is f64::INFINITY.
+        let value = format!("1{}", "0".repeat(306));
+        let ms = retry_after_ms(&value, 0.0);
+        assert!(sane(ms), "{ms:?}");
+    }
+}

@@ -1,0 +1,19 @@
+//! `response::retry_after_ms` on any header value: never panics, and the
+//! delay is either `None` or a finite number of milliseconds, not negative.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use looker_render::response::retry_after_ms;
+
+/// Clocks as `Date.now()` gives them: the epoch, the RFC's example date,
+/// about now, and the ends of the range a JS `Date` can hold.
+const NOWS: [f64; 5] = [0.0, 784_111_777_000.0, 1.8e12, 8.64e15, -8.64e15];
+
+fuzz_target!(|data: &[u8]| {
+    let value = String::from_utf8_lossy(data);
+    for now in NOWS {
+        if let Some(ms) = retry_after_ms(&value, now) {
+            assert!(ms.is_finite() && ms >= 0.0, "{value:?} at {now}: {ms}");
+        }
+    }
+});
