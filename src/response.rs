@@ -181,7 +181,8 @@ pub fn reason_phrase(status: u16) -> Option<&'static str> {
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<f64>().ok().map(|seconds| seconds * 1000.0);
+        // Hundreds of digits overflow to infinity: that makes no sense either.
+        return value.parse::<f64>().ok().map(|seconds| seconds * 1000.0).filter(|ms| ms.is_finite());
     }
     let at = http_date_ms(value)?;
     Some((at - now_ms).max(0.0))
@@ -198,7 +199,9 @@ fn http_date_ms(value: &str) -> Option<f64> {
     weekday.strip_suffix(',')?;
     let day: i64 = day.parse().ok()?;
     let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
-    let year: i64 = year.parse().ok()?;
+    // IMF-fixdate years have four digits; bounding them keeps the day
+    // arithmetic below far from overflow.
+    let year: i64 = year.parse().ok().filter(|year| (1..=9999).contains(year))?;
     let hms: Vec<i64> = time.split(':').map(str::parse).collect::<Result<_, _>>().ok()?;
     let [hour, minute, second] = hms.as_slice() else {
         return None;
