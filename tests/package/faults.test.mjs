@@ -3,11 +3,10 @@
 // good call on the same client afterwards.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import {
   LookerClient, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError,
 } from 'looker-render';
-import { sandbox, apiRequests } from './helpers.mjs';
+import { sandbox, apiRequests, runScript } from './helpers.mjs';
 
 const TASK = '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5';
 const TIMEOUT_MS = 3000;
@@ -137,12 +136,8 @@ test('deadlines fire on a stalled server and nothing stays pending: the process 
     console.log(error.name);
   `;
   sb.addFault({ method: 'GET', path: '^/render_tasks/', fault: 'stall-headers' });
-  const started = Date.now();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('.', import.meta.url) });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  const code = await new Promise((resolve) => child.on('exit', resolve));
+  const { code, stdout, ms } = await runScript(script);
   assert.equal(code, 0);
-  assert.equal(out.trim(), 'LookerTimeoutError');
-  assert.ok(Date.now() - started < 3000, `exited after ${Date.now() - started} ms`);
+  assert.equal(stdout, 'LookerTimeoutError');
+  assert.ok(ms < 3000, `exited after ${ms} ms`);
 });

@@ -1,12 +1,11 @@
 // The render issue: create, wait, download, over HTTP against the sandbox.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { PNG } from 'pngjs';
 import {
   LookerClient, LookerApiError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError, LookerTimeoutError,
 } from 'looker-render';
-import { sandbox, apiRequests, sleep } from './helpers.mjs';
+import { sandbox, apiRequests, sleep, runScript } from './helpers.mjs';
 
 let sb;
 let client;
@@ -181,12 +180,8 @@ test('a Node script exits right away after an abort: nothing left pending', asyn
     setTimeout(() => controller.abort(), 300);
     await job.catch((e) => console.log(e.name));
   `;
-  const started = Date.now();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('.', import.meta.url) });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  const code = await new Promise((resolve) => child.on('exit', resolve));
+  const { code, stdout, ms } = await runScript(script);
   assert.equal(code, 0);
-  assert.equal(out.trim(), 'AbortError');
-  assert.ok(Date.now() - started < 3000, `exited after ${Date.now() - started} ms`);
+  assert.equal(stdout, 'AbortError');
+  assert.ok(ms < 3000, `exited after ${ms} ms`);
 });
