@@ -76,3 +76,16 @@ export function simulate(s, { minMs, maxMs, n = 100_000, rttMs = 1, seed = 7 }) 
   for (const x of delays) sum += x;
   return { meanMs: sum / n, p95Ms: delays[Math.ceil(0.95 * n) - 1], requests: requests / n };
 }
+
+// Standalone: `node bench/simulate.mjs [minMs maxMs [rttMs]]` prints the table
+// for another duration distribution (uniform), e.g. short renders: 300 1500.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
+  const [minMs = 500, maxMs = 6000, rttMs = 1] = process.argv.slice(2).map(Number);
+  const rows = SCHEDULES.map((s) => ({ s, r: simulate(s, { minMs, maxMs, rttMs }) }));
+  const loop = rows[1].r;
+  console.log(`Simulated: uniform ${minMs}–${maxMs} ms renders, ${rttMs} ms per request\n`);
+  console.log('| schedule (simulated) | mean delay, ms | p95, ms | requests/render | ÷ the 500 ms loop |\n|---|--:|--:|--:|--:|');
+  for (const { s, r } of rows) {
+    console.log(`| ${s.name} | ${r.meanMs.toFixed(0)} | ${r.p95Ms.toFixed(0)} | ${r.requests.toFixed(2)} | ${(r.requests / loop.requests).toFixed(2)}× |`);
+  }
+}

@@ -64,9 +64,10 @@ const sections = {
     };
     const pending = created.map((id) => wait(id).then(() => 'finished', () => 'aborted'));
     const peak = await peakRss(p.holdMs);
+    const settled = await idleRss(); // still pending, after GC: what the waits keep
     controller.abort();
     const outcomes = await Promise.all(pending);
-    return { idle, peak, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+    return { idle, peak, settled, finishedEarly: outcomes.filter((o) => o === 'finished').length };
   },
 };
 

@@ -41,13 +41,16 @@ const sections = {
   async poll() {
     const looker = client();
     const renders = await pool(p.renders, p.inFlight, async () => {
+      let seenAt;
       const { task, bytes } = await looker.render(
         { look_id: p.look, result_format: 'png', width: 800, height: 600 },
-        { timeoutMs: 120_000 },
+        // Called once per status change: 'success' is the poll that saw the end.
+        { timeoutMs: 120_000, onProgress: (t) => { if (t.status === 'success') seenAt = Date.now(); } },
       );
       const resolvedAt = Date.now();
       if (!bytes.length) throw new Error('no bytes');
-      return { id: task.id, delayMs: resolvedAt - finishedAt(task), runtimeMs: task.runtime * 1000 };
+      const end = finishedAt(task);
+      return { id: task.id, delayMs: resolvedAt - end, detectMs: seenAt - end, runtimeMs: task.runtime * 1000 };
     });
     return { renders };
   },
@@ -60,9 +63,10 @@ const sections = {
     const pending = ids.map((id) => looker.waitForRenderTask(id, { signal: controller.signal, timeoutMs: 600_000 })
       .then(() => 'finished', () => 'aborted'));
     const peak = await peakRss(p.holdMs);
+    const settled = await idleRss(); // still pending, after GC: what the waits keep
     controller.abort();
     const outcomes = await Promise.all(pending);
-    return { idle, peak, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+    return { idle, peak, settled, finishedEarly: outcomes.filter((o) => o === 'finished').length };
   },
 };
 

@@ -85,12 +85,14 @@ const sections = {
     const renders = await pool(p.renders, p.inFlight, async () => {
       const created = await sdk.ok(sdk.create_look_render_task(p.look, 'png', 800, 600));
       const task = await waitFor(sdk, created.id);
+      const seenAt = Date.now();
       if (task.status !== 'success') throw new Error(`render ${task.status}`);
       const blob = await sdk.ok(sdk.render_task_results(created.id));
       const bytes = new Uint8Array(await blob.arrayBuffer());
       const resolvedAt = Date.now();
       if (!bytes.length) throw new Error('no bytes');
-      return { id: task.id, delayMs: resolvedAt - finishedAt(task), runtimeMs: task.runtime * 1000 };
+      const end = finishedAt(task);
+      return { id: task.id, delayMs: resolvedAt - end, detectMs: seenAt - end, runtimeMs: task.runtime * 1000 };
     });
     return { renders };
   },
@@ -102,9 +104,10 @@ const sections = {
     const controller = new AbortController();
     const pending = ids.map((id) => waitFor(sdk, id, { signal: controller.signal }).then(() => 'finished', () => 'aborted'));
     const peak = await peakRss(p.holdMs);
+    const settled = await idleRss(); // still pending, after GC: what the waits keep
     controller.abort();
     const outcomes = await Promise.all(pending);
-    return { idle, peak, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+    return { idle, peak, settled, finishedEarly: outcomes.filter((o) => o === 'finished').length };
   },
 };
 
