@@ -8,10 +8,23 @@ const tooLarge = async (response) => {
 };
 
 /**
- * The body as text (`asText`) or bytes, or null when it is larger than
- * `limit` bytes.
+ * The body as bytes, or as JSON (`asJson`): `{ value }` when it parses (an
+ * empty body is `null`), `{ length }` in bytes when it does not. Null when it
+ * is larger than `limit` bytes. JSON is parsed here, where the text already
+ * is, rather than copied into wasm and back.
  */
-async function readBody(response, limit, asText) {
+async function readBody(response, limit, asJson) {
+  const body = await readCapped(response, limit, asJson);
+  if (body === null || !asJson) return body;
+  if (body === '') return { value: null };
+  try {
+    return { value: JSON.parse(body) };
+  } catch {
+    return { length: new TextEncoder().encode(body).byteLength };
+  }
+}
+
+async function readCapped(response, limit, asText) {
   const declared = response.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) return tooLarge(response);
   const reader = declared === null ? response.body?.getReader?.() : undefined;
@@ -20,6 +33,7 @@ async function readBody(response, limit, asText) {
     // or a Response-like object from an injected fetch without a stream.
     if (asText) {
       const text = await response.text();
+      // Each UTF-16 unit is at least one byte: more units is more bytes.
       return text.length > limit ? null : text;
     }
     const bytes = new Uint8Array(await response.arrayBuffer());

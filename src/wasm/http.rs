@@ -148,14 +148,12 @@ impl Http {
         } else if binary {
             Payload::Bytes(body.unchecked_into())
         } else {
-            let text = body.as_string().unwrap_or_default();
-            if text.is_empty() {
-                Payload::Json(JsValue::NULL)
-            } else {
-                match js_sys::JSON::parse(&text) {
-                    Ok(value) => Payload::Json(value),
-                    Err(_) => Payload::NotJson(text.len()),
-                }
+            let field =
+                |name: &str| js_sys::Reflect::get(&body, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+            match field("length").as_f64() {
+                // A byte count, so a whole number that fits.
+                Some(length) => Payload::NotJson(length as usize),
+                None => Payload::Json(field("value")),
             }
         };
         Ok(Answer { status, content_type, retry_after, payload })

@@ -304,8 +304,7 @@ impl LookerClient {
         let id = args::id("renderTaskId", &render_task_id)?;
         let request = request::render_task(&client.base, &id, &options.fields()?)?;
         let signal = options.signal("signal")?;
-        let task: RenderTask = client.json(&request, signal.as_ref(), "RenderTask").await?;
-        task_to_js(&task)
+        Ok(client.task(&request, signal.as_ref()).await?.to_js())
     }
 }
 
@@ -343,15 +342,9 @@ impl From<CallError> for JsValue {
 }
 
 impl Client {
-    /// Sends `request` and decodes its JSON answer as `T` (`what` in messages).
-    async fn json<T: for<'de> Deserialize<'de>>(
-        &self,
-        request: &request::Request,
-        signal: Option<&web_sys::AbortSignal>,
-        what: &str,
-    ) -> Result<T, CallError> {
-        let answer = self.send(request, signal, false).await?;
-        decode(answer, what)
+    /// Sends `request` and decodes its answer as a render task.
+    async fn task(&self, request: &request::Request, signal: Option<&web_sys::AbortSignal>) -> Result<Task, CallError> {
+        Task::decode(self.send(request, signal, false).await?)
     }
 
     /// Sends `request` with the session's token. A 401 drops the token,
@@ -402,7 +395,27 @@ fn api_failure(answer: Answer) -> CallError {
     CallError::Looker(Failure::Api(response::api_error(head, body)), answer.retry_after)
 }
 
-/// A task as the JS value callers get.
-fn task_to_js(task: &RenderTask) -> Result<Ts<RenderTask>, JsValue> {
-    Ts::from_rust(task).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+/// A render task as decoded: the typed value the client reasons with, and
+/// the server's own object, which that decoding checked, for the caller. No
+/// second conversion: the caller gets exactly the JSON the server sent.
+#[derive(Clone)]
+struct Task {
+    value: RenderTask,
+    js: JsValue,
+}
+
+impl Task {
+    /// Decodes a JSON answer as a RenderTask, keeping the parsed object.
+    fn decode(answer: Answer) -> Result<Self, CallError> {
+        let js = match &answer.payload {
+            Payload::Json(value) => value.clone(),
+            _ => JsValue::NULL,
+        };
+        Ok(Self { value: decode(answer, "RenderTask")?, js })
+    }
+
+    /// The task for the caller: a plain object, typed `RenderTask`.
+    fn to_js(&self) -> Ts<RenderTask> {
+        Ts::new_unchecked(self.js.clone())
+    }
 }

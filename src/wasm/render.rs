@@ -3,7 +3,7 @@
 use super::args::{self, Options};
 use super::http::Payload;
 use super::js::{self, Deadline};
-use super::{api_failure, task_to_js, CallError, Client, LookerClient};
+use super::{api_failure, CallError, Client, LookerClient, Task};
 use crate::models::{CreateDashboardRenderTask, RenderTask, RenderTaskStatus};
 use crate::poll::{Next, PollSchedule};
 use crate::request::{self, ArgumentError, CreateRenderTask, DashboardOptions, RenderKind, ResultFormat};
@@ -182,7 +182,7 @@ impl LookerClient {
         let options = options.unwrap_or_default();
         let options = Options::new(&options, "options")?;
         let signal = options.signal("signal")?;
-        task_to_js(&client.create(&task, signal.as_ref()).await?)
+        Ok(client.create(&task, signal.as_ref()).await?.to_js())
     }
 
     /// Looker's "Render Task Results": the rendered bytes, exactly as sent.
@@ -214,8 +214,7 @@ impl LookerClient {
         let id = args::id("renderTaskId", &render_task_id)?;
         let wait = WaitArgs::read(&options.unwrap_or_default())?;
         let job = Job::new(&wait);
-        let task = job.run(client.wait(&id, None, &job)).await?;
-        task_to_js(&task)
+        Ok(job.run(client.wait(&id, None, &job)).await?.to_js())
     }
 
     /// The whole job: create a render task, wait for it, download the result.
@@ -232,7 +231,7 @@ impl LookerClient {
         let (task, results) = job
             .run(async {
                 let created = client.create(&create, Some(&job.signal())).await?;
-                let id = created.id.clone().ok_or_else(|| {
+                let id = created.value.id.clone().ok_or_else(|| {
                     CallError::Looker(Failure::Response("The created render task has no id".into()), None)
                 })?;
                 let task = client.wait(&id, Some(created), &job).await?;
@@ -241,7 +240,7 @@ impl LookerClient {
             })
             .await?;
         let result = Object::from(results);
-        js_sys::Reflect::set(&result, &"task".into(), &task_to_js(&task)?.into())?;
+        js_sys::Reflect::set(&result, &"task".into(), &task.js)?;
         Ok(result.into())
     }
 }
@@ -261,7 +260,7 @@ impl LookerClient {
         let options = Options::new(&options, "options")?;
         let task = simple_request(kind, &id, &format, &width, &height, &options)?;
         let signal = options.signal("signal")?;
-        task_to_js(&client.create(&task, signal.as_ref()).await?)
+        Ok(client.create(&task, signal.as_ref()).await?.to_js())
     }
 }
 
@@ -272,7 +271,7 @@ struct Job {
     started_ms: f64,
     timeout_ms: f64,
     on_progress: Option<Function>,
-    last: std::cell::RefCell<Option<RenderTask>>,
+    last: std::cell::RefCell<Option<Task>>,
 }
 
 impl Job {
@@ -306,19 +305,20 @@ impl Job {
 
     fn timeout_error(&self) -> JsValue {
         let last = self.last.borrow();
-        let task = last.as_ref().and_then(|task| task_to_js(task).ok()).map_or(JsValue::NULL, JsValue::from);
-        let status = last.as_ref().and_then(RenderTask::status).map_or("no status yet", |s| s.as_str()).to_owned();
+        let task = last.as_ref().map_or(JsValue::NULL, |task| task.js.clone());
+        let status =
+            last.as_ref().and_then(|task| task.value.status()).map_or("no status yet", |s| s.as_str()).to_owned();
         let message =
             format!("The render did not finish within timeoutMs ({} ms); last status: {status}", self.timeout_ms);
         js::render_timeout_error(&message, self.timeout_ms, task)
     }
 
     /// Remembers `task` and reports it when its status changed.
-    fn saw(&self, task: &RenderTask) -> Result<(), CallError> {
-        let changed = self.last.borrow().as_ref().map(RenderTask::status) != Some(task.status());
+    fn saw(&self, task: &Task) -> Result<(), CallError> {
+        let changed = self.last.borrow().as_ref().map(|last| last.value.status()) != Some(task.value.status());
         *self.last.borrow_mut() = Some(task.clone());
         if let (true, Some(on_progress)) = (changed, &self.on_progress) {
-            on_progress.call1(&JsValue::UNDEFINED, &task_to_js(task)?.into())?;
+            on_progress.call1(&JsValue::UNDEFINED, &task.js)?;
         }
         Ok(())
     }
@@ -331,9 +331,9 @@ impl Job {
 }
 
 impl Client {
-    async fn create(&self, task: &CreateRenderTask, signal: Option<&AbortSignal>) -> Result<RenderTask, CallError> {
+    async fn create(&self, task: &CreateRenderTask, signal: Option<&AbortSignal>) -> Result<Task, CallError> {
         let request = request::create_render_task(&self.base, task)?;
-        self.json(&request, signal, "RenderTask").await
+        self.task(&request, signal).await
     }
 
     /// `{ bytes, contentType }` of a finished task, or the failure: a 202 is
@@ -372,7 +372,7 @@ impl Client {
     /// Polls task `id` until it is final. `first` is a task already in hand
     /// (from its creation), so the first poll waits; without it the first
     /// poll is at once.
-    async fn wait(&self, id: &str, first: Option<RenderTask>, job: &Job) -> Result<RenderTask, CallError> {
+    async fn wait(&self, id: &str, first: Option<Task>, job: &Job) -> Result<Task, CallError> {
         let schedule = PollSchedule::default();
         let request = request::render_task(&self.base, id, &request::Fields::all())?;
         let mut polls = 0;
@@ -381,9 +381,9 @@ impl Client {
         loop {
             if let Some(task) = &seen {
                 job.saw(task)?;
-                match task.status() {
+                match task.value.status() {
                     Some(RenderTaskStatus::Success) => return seen.ok_or(CallError::Js(JsValue::NULL)),
-                    Some(RenderTaskStatus::Failure) => return Err(CallError::Js(failed_error(id, task)?)),
+                    Some(RenderTaskStatus::Failure) => return Err(CallError::Js(failed_error(id, task))),
                     _ => {}
                 }
             }
@@ -398,7 +398,7 @@ impl Client {
                 }
             }
             polls += 1;
-            match self.json::<RenderTask>(&request, Some(&job.signal()), "RenderTask").await {
+            match self.task(&request, Some(&job.signal())).await {
                 Ok(task) => seen = Some(task),
                 Err(CallError::Looker(Failure::Api(error), header)) if error.status == 429 => {
                     retry_after =
@@ -411,7 +411,7 @@ impl Client {
     }
 }
 
-fn failed_error(id: &str, task: &RenderTask) -> Result<JsValue, JsValue> {
-    let detail = task.status_detail().unwrap_or("Looker gave no status_detail");
-    Ok(js::render_failed_error(&format!("Render task {id} failed: {detail}"), task_to_js(task)?.into()))
+fn failed_error(id: &str, task: &Task) -> JsValue {
+    let detail = task.value.status_detail().unwrap_or("Looker gave no status_detail");
+    js::render_failed_error(&format!("Render task {id} failed: {detail}"), task.js.clone())
 }
