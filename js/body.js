@@ -8,23 +8,10 @@ const tooLarge = async (response) => {
 };
 
 /**
- * The body as bytes, or as JSON (`asJson`): `{ value }` when it parses (an
- * empty body is `null`), `{ length }` in bytes when it does not. Null when it
- * is larger than `limit` bytes. JSON is parsed here, where the text already
- * is, rather than copied into wasm and back.
+ * The body as text (`asText`) or bytes, or null when it is larger than
+ * `limit` bytes.
  */
-async function readBody(response, limit, asJson) {
-  const body = await readCapped(response, limit, asJson);
-  if (body === null || !asJson) return body;
-  if (body === '') return { value: null };
-  try {
-    return { value: JSON.parse(body) };
-  } catch {
-    return { length: new TextEncoder().encode(body).byteLength };
-  }
-}
-
-async function readCapped(response, limit, asText) {
+async function readBody(response, limit, asText) {
   const declared = response.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) return tooLarge(response);
   const reader = declared === null ? response.body?.getReader?.() : undefined;

@@ -375,14 +375,83 @@ fn format_error(kind: RenderKind, format: &str) -> ArgumentError {
     ArgumentError::Range(format!("resultFormat must be {} for a {}, not {format:?}", allowed.join(" or "), kind.noun()))
 }
 
+/// A JS number for a message. Written by hand so that the wasm does not carry
+/// Rust's float formatting (about 14 KiB) for a few error messages.
+pub fn show_number(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".into();
+    }
+    if value.is_infinite() {
+        return if value > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let value = value.abs();
+    if value >= 1e15 {
+        return format!(
+            "{sign}{}e+{}",
+            (value / 10f64.powi(value.log10() as i32)).trunc() as u64,
+            value.log10() as i32
+        );
+    }
+    // Whole and six decimals, as integers; trailing zeros dropped.
+    let micros = (value * 1e6).round() as u64;
+    let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let fraction = format!("{fraction:06}");
+    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
+}
+
+/// Checks a timeout option: a positive number of milliseconds (`Infinity`
+/// for none).
+pub fn check_timeout(name: &str, value: f64) -> Result<f64, ArgumentError> {
+    if value.is_nan() || value <= 0.0 {
+        return Err(ArgumentError::Range(format!(
+            "{name} must be a positive number of milliseconds, not {}",
+            show_number(value)
+        )));
+    }
+    Ok(value)
+}
+
+/// Checks the `maxRetries` option: a whole number from 0 to 100.
+pub fn check_max_retries(value: f64) -> Result<u32, ArgumentError> {
+    if !(0.0..=100.0).contains(&value) || value.fract() != 0.0 {
+        return Err(ArgumentError::Range(format!(
+            "options.maxRetries must be a whole number from 0 to 100, not {}",
+            show_number(value)
+        )));
+    }
+    // In range and whole, so the cast is exact.
+    Ok(value as u32)
+}
+
+/// Checks the `maxResultBytes` option: a positive number of bytes.
+pub fn check_max_bytes(value: f64) -> Result<f64, ArgumentError> {
+    if value.is_nan() || value <= 0.0 {
+        return Err(ArgumentError::Range(format!(
+            "options.maxResultBytes must be a positive number of bytes, not {}",
+            show_number(value)
+        )));
+    }
+    Ok(value)
+}
+
 /// Checks a width or height (a JS number): a whole number of pixels in
 /// `1..=MAX_DIMENSION`.
 pub fn check_dimension(name: &str, value: f64) -> Result<u32, ArgumentError> {
     if value.fract() != 0.0 || !value.is_finite() {
-        return Err(ArgumentError::Range(format!("{name} must be a whole number of pixels, not {value}")));
+        return Err(ArgumentError::Range(format!(
+            "{name} must be a whole number of pixels, not {}",
+            show_number(value)
+        )));
     }
     if !(1.0..=f64::from(MAX_DIMENSION)).contains(&value) {
-        return Err(ArgumentError::Range(format!("{name} must be between 1 and {MAX_DIMENSION} pixels, not {value}")));
+        return Err(ArgumentError::Range(format!(
+            "{name} must be between 1 and {MAX_DIMENSION} pixels, not {}",
+            show_number(value)
+        )));
     }
     // In range and whole, so the cast is exact.
     Ok(value as u32)
@@ -722,6 +791,38 @@ mod tests {
         assert!(
             matches!(create_render_task(&base(), &task), Err(ArgumentError::Type(m)) if m == "pdf_landscape applies to dashboards only, not to a look")
         );
+    }
+
+    #[test]
+    fn numbers_in_messages() {
+        for (value, shown) in [
+            (0.0, "0"),
+            (1.5, "1.5"),
+            (-2.25, "-2.25"),
+            (16385.0, "16385"),
+            (0.1, "0.1"),
+            (1e-9, "0"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (1e20, "1e+20"),
+        ] {
+            assert_eq!(show_number(value), shown, "{value}");
+        }
+    }
+
+    #[test]
+    fn options_are_checked() {
+        assert_eq!(check_timeout("options.timeoutMs", f64::INFINITY), Ok(f64::INFINITY));
+        assert!(
+            matches!(check_timeout("options.timeoutMs", 0.0), Err(ArgumentError::Range(m)) if m.ends_with("not 0"))
+        );
+        assert!(check_timeout("options.timeoutMs", f64::NAN).is_err());
+        assert_eq!(check_max_retries(0.0), Ok(0));
+        assert!(
+            check_max_retries(1.5).is_err() && check_max_retries(101.0).is_err() && check_max_retries(-1.0).is_err()
+        );
+        assert_eq!(check_max_bytes(100.0), Ok(100.0));
+        assert!(check_max_bytes(0.0).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! what `JSON.parse` made, the native tests and fuzzers feed it `serde_json`.
 
 use crate::models::{ErrorBody, ValidationErrorDetail};
-use serde::de::{value::MapAccessDeserializer, MapAccess, Visitor};
+use serde::de::{value::MapAccessDeserializer, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::marker::PhantomData;
@@ -99,6 +99,30 @@ where
     }
 }
 
+/// Decodes a response's text as `T`: the entry point for real responses.
+/// Text that is not JSON at all is told apart from JSON of the wrong shape.
+pub fn decode_text<T: DeserializeOwned>(head: ResponseHead<'_>, text: &str, what: &str) -> Result<T, Failure> {
+    let is_json = || serde_json::from_str::<IgnoredAny>(text).is_ok();
+    let not_json = || JsonBody::<&mut serde_json::Deserializer<serde_json::de::StrRead<'_>>>::NotJson(text.len());
+    if !head.is_success() {
+        return if is_json() {
+            decode(head, JsonBody::Json(&mut serde_json::Deserializer::from_str(text)), what)
+        } else {
+            decode(head, not_json(), what)
+        };
+    }
+    let mut json = serde_json::Deserializer::from_str(text);
+    let decoded = decode(head, JsonBody::Json(&mut json), what).and_then(|value| match json.end() {
+        Ok(()) => Ok(value),
+        Err(_) => decode(head, not_json(), what),
+    });
+    match decoded {
+        // Only on failure: is it JSON of the wrong shape, or not JSON?
+        Err(Failure::Response(_)) if !is_json() => decode(head, not_json(), what),
+        other => other,
+    }
+}
+
 /// Maps a non-2xx response to an [`ApiError`], keeping what Looker said when
 /// the body is a Looker `Error` or `ValidationError`.
 pub fn api_error<'de, D: Deserializer<'de>>(head: ResponseHead<'_>, body: JsonBody<D>) -> ApiError {
@@ -181,8 +205,9 @@ pub fn reason_phrase(status: u16) -> Option<&'static str> {
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Hundreds of digits overflow to infinity: that makes no sense either.
-        return value.parse::<f64>().ok().map(|seconds| seconds * 1000.0).filter(|ms| ms.is_finite());
+        // Integer seconds (no float parsing in the wasm); more than 20 digits
+        // overflow, which makes no sense either.
+        return value.parse::<u64>().ok().map(|seconds| seconds as f64 * 1000.0);
     }
     let at = http_date_ms(value)?;
     Some((at - now_ms).max(0.0))
@@ -245,7 +270,7 @@ mod tests {
     }
 
     fn task(text: &str) -> Result<RenderTask, Failure> {
-        decode(OK, body(text), "RenderTask")
+        decode_text(OK, text, "RenderTask")
     }
 
     fn fixture(name: &str) -> String {
@@ -291,8 +316,8 @@ mod tests {
 
     #[test]
     fn permissions_keep_their_order() {
-        // Straight from text: serde_json's Value would sort the keys itself.
-        let decoded: RenderTask = serde_json::from_str(r#"{"can":{"show":true,"create":false,"a":true}}"#).unwrap();
+        // From text, as responses are decoded (serde_json's Value would sort the keys itself).
+        let decoded = task(r#"{"can":{"show":true,"create":false,"a":true}}"#).unwrap();
         assert_eq!(serde_json::to_string(&decoded).unwrap(), r#"{"can":{"show":true,"create":false,"a":true}}"#);
         let can = decoded.can.unwrap();
         assert!(can.allows("show") && !can.allows("create") && !can.allows("delete"));
@@ -341,6 +366,19 @@ mod tests {
         let html = ResponseHead { status: 200, content_type: Some("text/html") };
         let error = decode::<RenderTask, Value>(html, JsonBody::NotJson(512), "RenderTask").unwrap_err();
         assert!(error.to_string().contains("text/html, 512 bytes"), "{error}");
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_told_apart_from_json_of_the_wrong_shape() {
+        let not_json = |text: &str| task(text).unwrap_err().to_string().contains("is not JSON");
+        assert!(not_json(""));
+        assert!(not_json("<html>login</html>"));
+        assert!(not_json(r#"{"id":"1"} trailing"#));
+        assert!(!not_json(r#"{"id":1}"#));
+        let error = decode_text::<RenderTask>(head(502), "<html>bad gateway</html>", "RenderTask").unwrap_err();
+        assert!(matches!(error, Failure::Api(e) if e.status == 502 && e.message.contains("is not a Looker error")));
+        let error = decode_text::<RenderTask>(head(404), &fixture("errors/404.json"), "RenderTask").unwrap_err();
+        assert!(matches!(error, Failure::Api(e) if e.message == "Not found"));
     }
 
     #[test]

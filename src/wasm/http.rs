@@ -15,12 +15,10 @@ use web_sys::{AbortSignal, Headers, RequestInit, Response};
 /// The most a JSON body may weigh: a RenderTask or an error is a few KiB.
 pub const MAX_JSON_BYTES: f64 = 1024.0 * 1024.0;
 
-/// A body as read: parsed JSON, text that is not JSON, raw bytes, or too much.
+/// A body as read: text, raw bytes, or too much.
 pub enum Payload {
-    /// `JSON.parse` succeeded (or the body was empty: `null`).
-    Json(JsValue),
-    /// Not JSON; its length in bytes.
-    NotJson(usize),
+    /// Text (expected to be JSON), as a JS string and its copy in wasm.
+    Text(JsValue, String),
     /// Binary, untouched.
     Bytes(Uint8Array),
     /// Larger than the limit (in bytes); the rest was not read.
@@ -148,13 +146,8 @@ impl Http {
         } else if binary {
             Payload::Bytes(body.unchecked_into())
         } else {
-            let field =
-                |name: &str| js_sys::Reflect::get(&body, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-            match field("length").as_f64() {
-                // A byte count, so a whole number that fits.
-                Some(length) => Payload::NotJson(length as usize),
-                None => Payload::Json(field("value")),
-            }
+            let text = body.as_string().unwrap_or_default();
+            Payload::Text(body, text)
         };
         Ok(Answer { status, content_type, retry_after, payload })
     }

@@ -17,6 +17,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub fn now_ms() -> f64;
 
+    /// `JSON.parse` of a JS string, without copying it through wasm.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `Math.random()`, for jitter.
     #[wasm_bindgen(js_namespace = Math, js_name = random)]
     pub fn random() -> f64;
@@ -155,7 +159,10 @@ pub fn render_timeout_error(message: &str, timeout_ms: f64, task: JsValue) -> Js
 /// Results asked for too early (HTTP 202).
 pub fn not_ready_error(retry_after_ms: Option<f64>) -> JsValue {
     let message = match retry_after_ms {
-        Some(ms) => format!("The render task's results are not ready yet (HTTP 202); Looker asks to retry in {ms} ms"),
+        Some(ms) => format!(
+            "The render task's results are not ready yet (HTTP 202); Looker asks to retry in {} ms",
+            crate::request::show_number(ms)
+        ),
         None => "The render task's results are not ready yet (HTTP 202)".to_owned(),
     };
     let retry_after = retry_after_ms.map_or(JsValue::NULL, JsValue::from);

@@ -10,11 +10,11 @@ mod session;
 use crate::auth::{self, AuthMode, AuthOptions};
 use crate::models::RenderTask;
 use crate::request::{self, ApiBase, ArgumentError};
-use crate::response::{self, Failure, JsonBody, ResponseHead};
+use crate::response::{self, Failure, ResponseHead};
 use crate::retry::RetryPolicy;
 use args::Options;
 use http::{Answer, Http, Payload, Scope};
-use serde::Deserialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use session::{Auth, Login};
 use std::rc::Rc;
 use tsify::Ts;
@@ -214,12 +214,8 @@ impl LookerClient {
             )
         })?;
         let base = ApiBase::parse(&base_url)?;
-        let timeout_ms = options.number("timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        if timeout_ms.is_nan() || timeout_ms <= 0.0 {
-            return Err(ArgumentError::Range(format!(
-                "options.timeoutMs must be a positive number of milliseconds, not {timeout_ms}"
-            )));
-        }
+        let timeout_ms =
+            request::check_timeout("options.timeoutMs", options.number("timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS))?;
         let fetch = options.function("fetch")?;
         let access_token = options.string("accessToken")?;
         let get_access_token = options.function("getAccessToken")?;
@@ -235,20 +231,11 @@ impl LookerClient {
         if mode != AuthMode::Transport {
             auth::check_transport_security(&base, options.boolean("allowInsecureHttp")?.unwrap_or(false))?;
         }
-        let max_retries = options.number("maxRetries")?.unwrap_or(f64::from(RetryPolicy::default().max_retries));
-        if !(0.0..=100.0).contains(&max_retries) || max_retries.fract() != 0.0 {
-            return Err(ArgumentError::Range(format!(
-                "options.maxRetries must be a whole number from 0 to 100, not {max_retries}"
-            )));
-        }
-        let max_result_bytes = options.number("maxResultBytes")?.unwrap_or(DEFAULT_MAX_RESULT_BYTES);
-        if max_result_bytes.is_nan() || max_result_bytes <= 0.0 {
-            return Err(ArgumentError::Range(format!(
-                "options.maxResultBytes must be a positive number of bytes, not {max_result_bytes}"
-            )));
-        }
-        // In range and whole, so the cast is exact.
-        let retry = RetryPolicy { max_retries: max_retries as u32, ..RetryPolicy::default() };
+        let max_retries = options.number("maxRetries")?.map(request::check_max_retries).transpose()?;
+        let max_result_bytes =
+            request::check_max_bytes(options.number("maxResultBytes")?.unwrap_or(DEFAULT_MAX_RESULT_BYTES))?;
+        let default = RetryPolicy::default();
+        let retry = RetryPolicy { max_retries: max_retries.unwrap_or(default.max_retries), ..default };
         let http = Http::new(fetch, timeout_ms, retry, max_result_bytes);
         let auth = match (mode, access_token, get_access_token, client_id, client_secret) {
             (AuthMode::Token, Some(token), ..) => {
@@ -287,7 +274,7 @@ impl LookerClient {
         if (200..300).contains(&answer.status) {
             Ok(())
         } else {
-            Err(api_failure(answer).into())
+            Err(api_failure(&answer).into())
         }
     }
 
@@ -344,7 +331,7 @@ impl From<CallError> for JsValue {
 impl Client {
     /// Sends `request` and decodes its answer as a render task.
     async fn task(&self, request: &request::Request, signal: Option<&web_sys::AbortSignal>) -> Result<Task, CallError> {
-        Task::decode(self.send(request, signal, false).await?)
+        Task::decode(&self.send(request, signal, false).await?)
     }
 
     /// Sends `request` with the session's token. A 401 drops the token,
@@ -368,31 +355,27 @@ impl Client {
 }
 
 /// Decodes a JSON answer as `T`, keeping `Retry-After` with a failure.
-fn decode<T: for<'de> Deserialize<'de>>(answer: Answer, what: &str) -> Result<T, CallError> {
+fn decode<T: DeserializeOwned>(answer: &Answer, what: &str) -> Result<T, CallError> {
     let head = ResponseHead { status: answer.status, content_type: answer.content_type.as_deref() };
-    let body = json_body(answer.payload)?;
-    response::decode(head, body, what).map_err(|failure| CallError::Looker(failure, answer.retry_after))
-}
-
-/// A read body as the core's decoder takes it, or the failure of one too
-/// large to read.
-fn json_body(payload: Payload) -> Result<JsonBody<serde_wasm_bindgen::Deserializer>, CallError> {
-    Ok(match payload {
-        Payload::Json(value) => JsonBody::Json(serde_wasm_bindgen::Deserializer::from(value)),
-        Payload::NotJson(len) => JsonBody::NotJson(len),
-        Payload::Bytes(bytes) => JsonBody::NotJson(bytes.length() as usize),
-        Payload::TooLarge(limit) => {
-            let message = format!("The response body is larger than {limit} bytes, more than any Looker JSON answer");
-            return Err(CallError::Looker(Failure::Response(message), None));
+    let failed = |failure| CallError::Looker(failure, answer.retry_after.clone());
+    match &answer.payload {
+        Payload::Text(_, text) => response::decode_text(head, text, what).map_err(failed),
+        Payload::Bytes(bytes) => {
+            response::decode_text(head, &String::from_utf8_lossy(&bytes.to_vec()), what).map_err(failed)
         }
-    })
+        Payload::TooLarge(limit) => Err(failed(Failure::Response(format!(
+            "The response body is larger than {limit} bytes, more than any Looker JSON answer"
+        )))),
+    }
 }
 
 /// The failure a non-2xx answer is, whatever its body.
-fn api_failure(answer: Answer) -> CallError {
-    let head = ResponseHead { status: answer.status, content_type: answer.content_type.as_deref() };
-    let body = json_body(answer.payload).unwrap_or(JsonBody::NotJson(0));
-    CallError::Looker(Failure::Api(response::api_error(head, body)), answer.retry_after)
+fn api_failure(answer: &Answer) -> CallError {
+    match decode::<IgnoredAny>(answer, "response") {
+        Err(error) => error,
+        // A 2xx where an error was expected cannot come here; say so all the same.
+        Ok(_) => CallError::Looker(Failure::Response(format!("Unexpected HTTP {}", answer.status)), None),
+    }
 }
 
 /// A render task as decoded: the typed value the client reasons with, and
@@ -405,13 +388,15 @@ struct Task {
 }
 
 impl Task {
-    /// Decodes a JSON answer as a RenderTask, keeping the parsed object.
-    fn decode(answer: Answer) -> Result<Self, CallError> {
+    /// Decodes a JSON answer as a RenderTask, and parses the same text in JS
+    /// for the caller.
+    fn decode(answer: &Answer) -> Result<Self, CallError> {
+        let value = decode(answer, "RenderTask")?;
         let js = match &answer.payload {
-            Payload::Json(value) => value.clone(),
+            Payload::Text(text, _) => js::json_parse(text)?,
             _ => JsValue::NULL,
         };
-        Ok(Self { value: decode(answer, "RenderTask")?, js })
+        Ok(Self { value, js })
     }
 
     /// The task for the caller: a plain object, typed `RenderTask`.

@@ -32,12 +32,10 @@ struct WaitArgs {
 impl WaitArgs {
     fn read(options: &JsValue) -> Result<Self, ArgumentError> {
         let options = Options::new(options, "options")?;
-        let timeout_ms = options.number("timeoutMs")?.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
-        if timeout_ms.is_nan() || timeout_ms <= 0.0 {
-            return Err(ArgumentError::Range(format!(
-                "options.timeoutMs must be a positive number of milliseconds, not {timeout_ms}"
-            )));
-        }
+        let timeout_ms = request::check_timeout(
+            "options.timeoutMs",
+            options.number("timeoutMs")?.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS),
+        )?;
         Ok(Self { signal: options.signal("signal")?, timeout_ms, on_progress: options.function("onProgress")? })
     }
 }
@@ -308,8 +306,10 @@ impl Job {
         let task = last.as_ref().map_or(JsValue::NULL, |task| task.js.clone());
         let status =
             last.as_ref().and_then(|task| task.value.status()).map_or("no status yet", |s| s.as_str()).to_owned();
-        let message =
-            format!("The render did not finish within timeoutMs ({} ms); last status: {status}", self.timeout_ms);
+        let message = format!(
+            "The render did not finish within timeoutMs ({} ms); last status: {status}",
+            request::show_number(self.timeout_ms)
+        );
         js::render_timeout_error(&message, self.timeout_ms, task)
     }
 
@@ -349,10 +349,11 @@ impl Client {
         match answer.payload {
             Payload::Bytes(bytes) => Ok(js::object(&[("bytes", bytes.into()), ("contentType", content_type.into())])),
             Payload::TooLarge(limit) if (200..300).contains(&answer.status) => {
-                let message = format!("The render result is larger than maxResultBytes ({limit} bytes)");
+                let message =
+                    format!("The render result is larger than maxResultBytes ({} bytes)", request::show_number(limit));
                 Err(CallError::Looker(Failure::Response(message), None))
             }
-            _ => Err(api_failure(answer)),
+            _ => Err(api_failure(&answer)),
         }
     }
 

@@ -74,7 +74,7 @@ impl Login {
         let request = request::login(&self.base, &self.client_id, &self.client_secret);
         let scope = Scope::new(None, self.http.timeout_ms);
         let answer = self.http.send(&request, None, &scope, false).await?;
-        let token: AccessToken = decode(answer, "AccessToken").map_err(|error| match error {
+        let token: AccessToken = decode(&answer, "AccessToken").map_err(|error| match error {
             CallError::Looker(Failure::Api(api), retry_after) => {
                 CallError::Looker(Failure::Api(auth::login_error(api)), retry_after)
             }
