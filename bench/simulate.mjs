@@ -27,8 +27,8 @@ export function prng(seed) {
 /** The schedules compared. `immediate`: the first poll right after creation. */
 export const SCHEDULES = [
   { name: 'current: 400 ms, ×1.5, cap 1 s, ±10%', first: 400, factor: 1.5, cap: 1000, jitter: 0.1 },
-  { name: 'the first choice: 250 ms, ×1.5, cap 1 s, ±10%', first: 250, factor: 1.5, cap: 1000, jitter: 0.1 },
   { name: "Looker's examples: at once, then every 500 ms", immediate: true, first: 500, factor: 1, cap: 500, jitter: 0 },
+  { name: 'the first choice: 250 ms, ×1.5, cap 1 s, ±10%', first: 250, factor: 1.5, cap: 1000, jitter: 0.1 },
   { name: '250 ms, ×1.5, cap 750 ms, ±10%', first: 250, factor: 1.5, cap: 750, jitter: 0.1 },
   { name: '250 ms, ×1.5, cap 1.5 s, ±10%', first: 250, factor: 1.5, cap: 1500, jitter: 0.1 },
   { name: '250 ms, ×1.5, cap 2 s, ±10%', first: 250, factor: 1.5, cap: 2000, jitter: 0.1 },
