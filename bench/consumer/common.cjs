@@ -115,6 +115,20 @@ async function idleRss() {
   return process.memoryUsage.rss();
 }
 
+/**
+ * Holds `pending` waits for `holdMs` and measures the peak RSS meanwhile and
+ * the RSS after a GC with the waits still pending; then aborts them through
+ * `controller` and counts those that finished before the abort.
+ */
+async function holdWaits(pending, controller, holdMs) {
+  const outcomes = pending.map((wait) => wait.then(() => 'finished', () => 'aborted'));
+  const peak = await peakRss(holdMs);
+  const settled = await idleRss(); // still pending, after GC: what the waits keep
+  controller.abort();
+  const finishedEarly = (await Promise.all(outcomes)).filter((o) => o === 'finished').length;
+  return { peak, settled, finishedEarly };
+}
+
 /** Milliseconds between a task's end (as the server recorded it) and `now`. */
 function finishedAt(task) {
   if (task.finalized_at) return Date.parse(task.finalized_at);
@@ -127,6 +141,6 @@ function jsonResponse(body) {
 }
 
 module.exports = {
-  params, report, fail, sleep, median, sequential, concurrent, pool, peakRss, idleRss, finishedAt, jsonResponse,
+  params, report, fail, sleep, median, sequential, concurrent, pool, peakRss, idleRss, holdWaits, finishedAt, jsonResponse,
   performance,
 };

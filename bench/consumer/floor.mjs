@@ -3,7 +3,7 @@
 //   node floor.mjs '<json params from bench/run.mjs>'
 import common from './common.cjs';
 
-const { params, report, fail, sleep, sequential, concurrent, pool, peakRss, idleRss, jsonResponse, performance } = common;
+const { params, report, fail, sleep, sequential, concurrent, pool, idleRss, holdWaits, jsonResponse, performance } = common;
 const p = params();
 const api = `${p.url}/api/4.0`;
 const headers = { authorization: `token ${p.token}` };
@@ -62,12 +62,8 @@ const sections = {
         if (controller.signal.aborted) throw controller.signal.reason;
       }
     };
-    const pending = created.map((id) => wait(id).then(() => 'finished', () => 'aborted'));
-    const peak = await peakRss(p.holdMs);
-    const settled = await idleRss(); // still pending, after GC: what the waits keep
-    controller.abort();
-    const outcomes = await Promise.all(pending);
-    return { idle, peak, settled, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+    const pending = created.map((id) => wait(id));
+    return { idle, ...(await holdWaits(pending, controller, p.holdMs)) };
   },
 };
 

@@ -2,7 +2,7 @@
 //   node ours.mjs '<json params from bench/run.mjs>'
 import common from './common.cjs';
 
-const { params, report, fail, sequential, concurrent, pool, peakRss, idleRss, finishedAt, jsonResponse, performance } = common;
+const { params, report, fail, sequential, concurrent, pool, idleRss, holdWaits, finishedAt, jsonResponse, performance } = common;
 const p = params();
 
 // Loaded here, not by a static import, so that the cold-start section can
@@ -60,13 +60,8 @@ const sections = {
     const ids = await pool(p.n, 64, async () => (await looker.createLookRenderTask(p.look, 'png', 800, 600)).id);
     const idle = await idleRss();
     const controller = new AbortController();
-    const pending = ids.map((id) => looker.waitForRenderTask(id, { signal: controller.signal, timeoutMs: 600_000 })
-      .then(() => 'finished', () => 'aborted'));
-    const peak = await peakRss(p.holdMs);
-    const settled = await idleRss(); // still pending, after GC: what the waits keep
-    controller.abort();
-    const outcomes = await Promise.all(pending);
-    return { idle, peak, settled, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+    const pending = ids.map((id) => looker.waitForRenderTask(id, { signal: controller.signal, timeoutMs: 600_000 }));
+    return { idle, ...(await holdWaits(pending, controller, p.holdMs)) };
   },
 };
 

@@ -4,7 +4,7 @@
 //   node sdk.cjs '<json params from bench/run.mjs>'
 const common = require('./common.cjs');
 
-const { params, report, fail, sleep, sequential, concurrent, pool, peakRss, idleRss, finishedAt, jsonResponse, performance } = common;
+const { params, report, fail, sleep, sequential, concurrent, pool, idleRss, holdWaits, finishedAt, jsonResponse, performance } = common;
 const p = params();
 
 // sdk-rtl 21.6.5 logs "AbortSignal.timeout is not defined" with console.debug
@@ -102,12 +102,8 @@ const sections = {
     const ids = await pool(p.n, 64, async () => (await sdk.ok(sdk.create_look_render_task(p.look, 'png', 800, 600))).id);
     const idle = await idleRss();
     const controller = new AbortController();
-    const pending = ids.map((id) => waitFor(sdk, id, { signal: controller.signal }).then(() => 'finished', () => 'aborted'));
-    const peak = await peakRss(p.holdMs);
-    const settled = await idleRss(); // still pending, after GC: what the waits keep
-    controller.abort();
-    const outcomes = await Promise.all(pending);
-    return { idle, peak, settled, finishedEarly: outcomes.filter((o) => o === 'finished').length };
+    const pending = ids.map((id) => waitFor(sdk, id, { signal: controller.signal }));
+    return { idle, ...(await holdWaits(pending, controller, p.holdMs)) };
   },
 };
 
