@@ -12,17 +12,7 @@
 //   period after each unfinished answer.
 // The delay is (result downloaded) − (task finished), as in section 5.
 
-/** A small seeded PRNG (mulberry32), so that reruns give the same table. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../sandbox/prng.js';
 
 /** The schedules compared. `immediate`: the first poll right after creation. */
 export const SCHEDULES = [

@@ -7,6 +7,7 @@ import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 const { PNG } = pngjs;
 
 import { PAPER_SIZES } from './paper.js';
+import { prng } from './prng.js';
 
 export { PAPER_SIZES };
 
@@ -28,20 +29,9 @@ function hashString(s) {
   return h >>> 0;
 }
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Bar values (0.2..1) and count, deterministic per seed string. */
 export function chartValues(seedStr) {
-  const r = rng(hashString(String(seedStr)));
+  const r = prng(hashString(String(seedStr)));
   const n = 4 + Math.floor(r() * 5);
   const values = [];
   for (let i = 0; i < n; i++) values.push(0.2 + 0.8 * r());

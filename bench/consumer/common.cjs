@@ -129,6 +129,13 @@ async function holdWaits(pending, controller, holdMs) {
   return { peak, settled, finishedEarly };
 }
 
+/** One render of the polling section: how long after the task's end it was seen and in hand. */
+function pollSample(task, bytes, seenAt, resolvedAt) {
+  if (!bytes.length) throw new Error('no bytes');
+  const end = finishedAt(task);
+  return { id: task.id, delayMs: resolvedAt - end, detectMs: seenAt - end, runtimeMs: task.runtime * 1000 };
+}
+
 /** Milliseconds between a task's end (as the server recorded it) and `now`. */
 function finishedAt(task) {
   if (task.finalized_at) return Date.parse(task.finalized_at);
@@ -141,6 +148,6 @@ function jsonResponse(body) {
 }
 
 module.exports = {
-  params, report, fail, sleep, median, sequential, concurrent, pool, peakRss, idleRss, holdWaits, finishedAt, jsonResponse,
+  params, report, fail, sleep, median, sequential, concurrent, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, jsonResponse,
   performance,
 };

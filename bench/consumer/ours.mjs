@@ -2,7 +2,7 @@
 //   node ours.mjs '<json params from bench/run.mjs>'
 import common from './common.cjs';
 
-const { params, report, fail, sequential, concurrent, pool, idleRss, holdWaits, finishedAt, jsonResponse, performance } = common;
+const { params, report, fail, sequential, concurrent, pool, idleRss, holdWaits, pollSample, jsonResponse, performance } = common;
 const p = params();
 
 // Loaded here, not by a static import, so that the cold-start section can
@@ -47,10 +47,7 @@ const sections = {
         // Called once per status change: 'success' is the poll that saw the end.
         { timeoutMs: 120_000, onProgress: (t) => { if (t.status === 'success') seenAt = Date.now(); } },
       );
-      const resolvedAt = Date.now();
-      if (!bytes.length) throw new Error('no bytes');
-      const end = finishedAt(task);
-      return { id: task.id, delayMs: resolvedAt - end, detectMs: seenAt - end, runtimeMs: task.runtime * 1000 };
+      return pollSample(task, bytes, seenAt, Date.now());
     });
     return { renders };
   },

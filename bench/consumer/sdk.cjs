@@ -4,7 +4,7 @@
 //   node sdk.cjs '<json params from bench/run.mjs>'
 const common = require('./common.cjs');
 
-const { params, report, fail, sleep, sequential, concurrent, pool, idleRss, holdWaits, finishedAt, jsonResponse, performance } = common;
+const { params, report, fail, sleep, sequential, concurrent, pool, idleRss, holdWaits, pollSample, jsonResponse, performance } = common;
 const p = params();
 
 // sdk-rtl 21.6.5 logs "AbortSignal.timeout is not defined" with console.debug
@@ -89,10 +89,7 @@ const sections = {
       if (task.status !== 'success') throw new Error(`render ${task.status}`);
       const blob = await sdk.ok(sdk.render_task_results(created.id));
       const bytes = new Uint8Array(await blob.arrayBuffer());
-      const resolvedAt = Date.now();
-      if (!bytes.length) throw new Error('no bytes');
-      const end = finishedAt(task);
-      return { id: task.id, delayMs: resolvedAt - end, detectMs: seenAt - end, runtimeMs: task.runtime * 1000 };
+      return pollSample(task, bytes, seenAt, Date.now());
     });
     return { renders };
   },

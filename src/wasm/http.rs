@@ -54,6 +54,11 @@ impl Scope {
     pub fn signal(&self) -> AbortSignal {
         self.0.signal()
     }
+
+    /// Whether its time ran out (rather than the caller aborting).
+    pub fn timed_out(&self) -> bool {
+        self.0.timed_out()
+    }
 }
 
 impl Drop for Scope {

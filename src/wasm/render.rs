@@ -1,8 +1,8 @@
 //! The render job: create a render task, wait for it, download its result.
 
 use super::args::{self, Options};
-use super::http::Payload;
-use super::js::{self, Deadline};
+use super::http::{Payload, Scope};
+use super::js;
 use super::{api_failure, CallError, Client, LookerClient, Task};
 use crate::models::{CreateDashboardRenderTask, RenderTask, RenderTaskStatus};
 use crate::poll::{Next, PollSchedule};
@@ -265,7 +265,7 @@ impl LookerClient {
 /// One wait or render: its deadline and progress reporting, and the last
 /// task seen, for the timeout error.
 struct Job {
-    deadline: Deadline,
+    scope: Scope,
     started_ms: f64,
     timeout_ms: f64,
     on_progress: Option<Function>,
@@ -275,7 +275,7 @@ struct Job {
 impl Job {
     fn new(wait: &WaitArgs) -> Self {
         Self {
-            deadline: Deadline::new(wait.signal.as_ref(), wait.timeout_ms),
+            scope: Scope::new(wait.signal.as_ref(), wait.timeout_ms),
             started_ms: js::now_ms(),
             timeout_ms: wait.timeout_ms,
             on_progress: wait.on_progress.clone(),
@@ -284,7 +284,7 @@ impl Job {
     }
 
     fn signal(&self) -> AbortSignal {
-        self.deadline.signal()
+        self.scope.signal()
     }
 
     fn remaining_ms(&self) -> f64 {
@@ -292,13 +292,11 @@ impl Job {
     }
 
     /// Runs `work` under this job's deadline, turning whatever it fails with
-    /// after the deadline into a `RenderTimeoutError`, and releasing the
-    /// deadline's timer and listener however it ends.
+    /// after the deadline into a `RenderTimeoutError`. (The scope releases the
+    /// deadline's timer and listener when the job is dropped.)
     async fn run<T>(&self, work: impl std::future::Future<Output = Result<T, CallError>>) -> Result<T, JsValue> {
         let outcome = work.await;
-        let timed_out = self.deadline.timed_out();
-        self.deadline.release();
-        outcome.map_err(|error| if timed_out { self.timeout_error() } else { error.into() })
+        outcome.map_err(|error| if self.scope.timed_out() { self.timeout_error() } else { error.into() })
     }
 
     fn timeout_error(&self) -> JsValue {
@@ -380,15 +378,20 @@ impl Client {
         let mut retry_after: Option<f64> = None;
         let mut seen = first;
         loop {
-            if let Some(task) = &seen {
-                job.saw(task)?;
-                match task.value.status() {
-                    Some(RenderTaskStatus::Success) => return seen.ok_or(CallError::Js(JsValue::NULL)),
-                    Some(RenderTaskStatus::Failure) => return Err(CallError::Js(failed_error(id, task))),
-                    _ => {}
+            // Wait before asking (again) when a task is in hand or a 429 said so;
+            // a wait without either starts by asking at once.
+            let must_wait = match seen.take() {
+                Some(task) => {
+                    job.saw(&task)?;
+                    match task.value.status() {
+                        Some(RenderTaskStatus::Success) => return Ok(task),
+                        Some(RenderTaskStatus::Failure) => return Err(CallError::Js(failed_error(id, &task))),
+                        _ => true,
+                    }
                 }
-            }
-            if seen.is_some() || retry_after.is_some() {
+                None => retry_after.is_some(),
+            };
+            if must_wait {
                 match schedule.next(polls, js::random(), retry_after.take(), job.remaining_ms()) {
                     Next::Sleep(ms) => job.sleep(ms).await?,
                     // The job's deadline fires during this sleep and ends the wait.
@@ -404,7 +407,6 @@ impl Client {
                 Err(CallError::Looker(Failure::Api(error), header)) if error.status == 429 => {
                     retry_after =
                         Some(header.as_deref().and_then(|value| retry_after_ms(value, js::now_ms())).unwrap_or(0.0));
-                    seen = None;
                 }
                 Err(error) => return Err(error),
             }
