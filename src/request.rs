@@ -393,6 +393,10 @@ pub fn show_number(value: f64) -> String {
             value.log10() as i32
         );
     }
+    if value >= 1e12 {
+        // Whole numbers this large leave no room for six decimals in a u64.
+        return format!("{sign}{}", value.round() as u64);
+    }
     // Whole and six decimals, as integers; trailing zeros dropped.
     let micros = (value * 1e6).round() as u64;
     let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
@@ -805,6 +809,8 @@ mod tests {
             (f64::NAN, "NaN"),
             (f64::NEG_INFINITY, "-Infinity"),
             (1e20, "1e+20"),
+            (123_456_789_012_345.0, "123456789012345"),
+            (5e13 + 0.5, "50000000000001"),
         ] {
             assert_eq!(show_number(value), shown, "{value}");
         }
