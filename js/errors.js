@@ -1,57 +1,94 @@
 // The errors looker-render rejects with. Plain classes in JS so that
-// `instanceof` works for callers; the wasm layer constructs them.
+// `instanceof` works for callers; the wasm layer constructs them (js/io.js).
+// Their TypeScript declarations are generated from this file's JSDoc by the
+// build (tsc), so each class is documented here, once.
 //
 // Keep this file in the form `class ... {}` declarations followed by a single
 // `export { ... };` line: the packaging step turns that line into
 // `module.exports = { ... };` for the CommonJS build.
+
+/** @typedef {import('./index.js').RenderTask} RenderTask */
+/** @typedef {import('./index.js').ValidationErrorDetail} ValidationErrorDetail */
 
 /** Base class of every error this package makes itself. */
 class LookerError extends Error {}
 
 /** Looker answered with an error status (4xx/5xx). */
 class LookerApiError extends LookerError {
-  constructor(message, { status, documentation_url = null, errors = null } = {}, options) {
+  /**
+   * @param {string} message Looker's message, or a clear one when the body is not a Looker error.
+   * @param {{ status: number, documentation_url?: string | null, errors?: ValidationErrorDetail[] | null }} details
+   * @param {ErrorOptions} [options]
+   */
+  constructor(message, { status, documentation_url = null, errors = null }, options) {
     super(message, options);
+    /** The HTTP status code. @readonly @type {number} */
     this.status = status;
+    /** Looker's documentation link for the error, if it gave one. @readonly @type {string | null} */
     this.documentation_url = documentation_url;
+    /** The details of a validation error (422). @readonly @type {ValidationErrorDetail[] | null} */
     this.errors = errors;
   }
 }
 
-/** A 2xx answer whose body is not what Looker's spec promises. */
+/** A 2xx answer whose body is not what Looker's spec promises (an HTML page, cut-off JSON, a property of the wrong type). */
 class LookerResponseError extends LookerError {}
 
-/** The request never got an answer (DNS, refused or reset connection, CORS). */
+/** The request got no answer (refused or reset connection, DNS, CORS); the original error is in `cause`. */
 class LookerNetworkError extends LookerError {}
 
 /** A request took longer than the client's `timeoutMs`. */
 class LookerTimeoutError extends LookerError {
-  constructor(message, { timeoutMs } = {}, options) {
+  /**
+   * @param {string} message
+   * @param {{ timeoutMs: number }} details
+   * @param {ErrorOptions} [options]
+   */
+  constructor(message, { timeoutMs }, options) {
     super(message, options);
+    /** The deadline that passed, in milliseconds. @readonly @type {number} */
     this.timeoutMs = timeoutMs;
   }
 }
 
-/** A render task ended in `failure`; `task` is the failed task. */
+/** A render task ended in `failure`; the message quotes Looker's `status_detail`. */
 class RenderTaskFailedError extends LookerError {
-  constructor(message, { task } = {}, options) {
+  /**
+   * @param {string} message
+   * @param {{ task: RenderTask }} details
+   * @param {ErrorOptions} [options]
+   */
+  constructor(message, { task }, options) {
     super(message, options);
+    /** The failed task. @readonly @type {RenderTask} */
     this.task = task;
   }
 }
 
-/** Waiting for a render task took longer than `timeoutMs`; `task` is the last one seen. */
+/** Waiting for a render took longer than its `timeoutMs`. */
 class RenderTimeoutError extends LookerTimeoutError {
-  constructor(message, { timeoutMs, task = null } = {}, options) {
+  /**
+   * @param {string} message
+   * @param {{ timeoutMs: number, task?: RenderTask | null }} details
+   * @param {ErrorOptions} [options]
+   */
+  constructor(message, { timeoutMs, task = null }, options) {
     super(message, { timeoutMs }, options);
+    /** The last task seen, if any. @readonly @type {RenderTask | null} */
     this.task = task;
   }
 }
 
-/** The results are not ready yet (HTTP 202); ask again after `retryAfterMs`. */
+/** The results are not ready yet (HTTP 202). */
 class RenderNotReadyError extends LookerError {
-  constructor(message, { retryAfterMs = null } = {}, options) {
+  /**
+   * @param {string} message
+   * @param {{ retryAfterMs?: number | null }} details
+   * @param {ErrorOptions} [options]
+   */
+  constructor(message, { retryAfterMs = null }, options) {
     super(message, options);
+    /** How long Looker asked to wait (`Retry-After`), in milliseconds. @readonly @type {number | null} */
     this.retryAfterMs = retryAfterMs;
   }
 }

@@ -22,7 +22,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore'
 const log = (message) => console.error(`[build] ${message}`);
 
 log('cargo build --release --target wasm32-unknown-unknown');
-run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown', '--lib']);
+run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '-p', 'looker-render']);
 const wasm = join(root, 'target/wasm32-unknown-unknown/release', `${crate}.wasm`);
 
 rmSync(pkg, { recursive: true, force: true });
@@ -45,6 +45,9 @@ const snippetDir = (dir) => {
   const [only] = readdirSync(base);
   return join(base, only, 'js');
 };
+// js/io.js imports the error classes; wasm-bindgen copies only what the wasm
+// itself imports, so errors.js goes beside it by hand.
+for (const dir of ['node', 'web']) cpSync(join(root, 'js/errors.js'), join(snippetDir(dir), 'errors.js'));
 const nodeSnippets = snippetDir('node');
 for (const file of readdirSync(nodeSnippets)) {
   const path = join(nodeSnippets, file);
@@ -95,12 +98,25 @@ export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 `);
 
 // One set of types for every entry: the Node glue's (the web glue's only
-// adds its init functions, which the entries call themselves).
+// adds its init functions, which the entries call themselves), with the error
+// classes re-exported from errors.d.ts, which tsc writes from js/errors.js's
+// JSDoc (the classes are documented there, once).
 // `[Symbol.dispose]` needs TypeScript's esnext.disposable lib; leaving it out
 // keeps the types usable with every `lib` setting (the method still exists).
 const types = readFileSync(join(pkg, 'node', `${crate}.d.ts`), 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
-writeFileSync(join(pkg, 'index.d.ts'), types);
+writeFileSync(join(pkg, 'index.d.ts'), `${types}\nexport { ${errorNames.join(', ')} } from './errors.js';\n`);
 for (const dir of ['node', 'web']) rmSync(join(pkg, dir, `${crate}.d.ts`), { force: true });
+const typesTmp = join(root, 'target', 'errors-d-ts');
+rmSync(typesTmp, { recursive: true, force: true });
+mkdirSync(typesTmp, { recursive: true });
+cpSync(join(root, 'js/errors.js'), join(typesTmp, 'errors.js'));
+cpSync(join(pkg, 'index.d.ts'), join(typesTmp, 'index.d.ts'));
+run(join(root, 'node_modules/.bin/tsc'), ['--allowJs', '--declaration', '--emitDeclarationOnly', '--target', 'es2022',
+  '--lib', 'es2022,dom', '--skipLibCheck', '--outDir', join(typesTmp, 'out'), join(typesTmp, 'errors.js')]);
+// The typedefs tsc writes for the JSDoc imports are not part of the API.
+const errorTypes = readFileSync(join(typesTmp, 'out', 'errors.d.ts'), 'utf8')
+  .replace(/^export type (RenderTask|ValidationErrorDetail) = .*\n/gm, (_, name) => `type ${name} = import('./index.js').${name};\n`);
+writeFileSync(join(pkg, 'errors.d.ts'), errorTypes);
 
 // looker-render/extension (js/extension.js): the fetch adapter for Looker
 // extension pages. Plain JS, no wasm: ESM, a CommonJS copy, its own types.
@@ -143,7 +159,7 @@ const manifest = {
     './package.json': './package.json',
   },
   bin: { 'looker-render': './cli/looker-render.mjs' },
-  files: ['index.d.ts', 'node/', 'web/', 'extension/', 'cli/', 'README.md', 'LICENSE'],
+  files: ['index.d.ts', 'errors.d.ts', 'node/', 'web/', 'extension/', 'cli/', 'README.md', 'LICENSE'],
   sideEffects: ['./web/index.js', './web/inline.js'],
   engines: { node: '>=18' },
 };

@@ -6,6 +6,7 @@
 //! a task JSON-serialize back to exactly what the server sent.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+#[cfg(feature = "typescript")]
 use tsify::Tsify;
 
 /// Deserializes a present property (even `null`) as `Some(..)`, so that a
@@ -129,91 +130,91 @@ impl<'de> Deserialize<'de> for RenderTaskStatus {
 
 /// Looker's `RenderTask`: a request to render a look, query, dashboard or
 /// dashboard element, and how far it has got.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Tsify)]
-#[tsify(missing_as_null, hashmap_as_object)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(Tsify), tsify(missing_as_null, hashmap_as_object))]
 #[non_exhaustive]
 pub struct RenderTask {
     /// Operations the current user is able to perform on this object.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "Record<string, boolean>")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "Record<string, boolean>"))]
     pub can: Option<Permissions>,
     /// Date/Time render task was created.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub created_at: Option<Option<String>>,
     /// Filter values to apply to the dashboard queries, in URL query format.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub dashboard_filters: Option<Option<String>>,
     /// Id of dashboard to render.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub dashboard_id: Option<Option<String>>,
     /// Dashboard layout style: single_column or tiled.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub dashboard_style: Option<Option<String>>,
     /// Date/Time render task was completed.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub finalized_at: Option<Option<String>>,
     /// Output height in pixels. Flowed layouts may ignore this value.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "number | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "number | null"))]
     pub height: Option<Option<i64>>,
     /// Id of this render task.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string"))]
     pub id: Option<String>,
     /// Id of look to render.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub look_id: Option<Option<String>>,
     /// Id of lookml dashboard to render.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub lookml_dashboard_id: Option<Option<String>>,
     /// Id of query to render.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub query_id: Option<Option<String>>,
     /// Id of dashboard element to render: UDD dashboard element would be numeric
     /// and LookML dashboard element would be model_name::dashboard_title::lookml_link_id.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub dashboard_element_id: Option<Option<String>>,
     /// Number of seconds elapsed running queries.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "number | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "number | null"))]
     pub query_runtime: Option<Option<f64>>,
     /// Number of seconds elapsed rendering data.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "number | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "number | null"))]
     pub render_runtime: Option<Option<f64>>,
     /// Output format: pdf, png, or jpg.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub result_format: Option<Option<String>>,
     /// Total seconds elapsed for render task.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "number | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "number | null"))]
     pub runtime: Option<Option<f64>>,
     /// Render task status: enqueued_for_query, querying, enqueued_for_render,
     /// rendering, success, failure; a status this client does not know is kept.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "RenderTaskStatus | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "RenderTaskStatus | null"))]
     pub status: Option<Option<RenderTaskStatus>>,
     /// Additional information about the current status.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub status_detail: Option<Option<String>>,
     /// The user account permissions in which the render task will execute.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "string | null"))]
     pub user_id: Option<Option<String>>,
     /// Output width in pixels.
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional, type = "number | null")]
+    #[cfg_attr(feature = "typescript", tsify(optional, type = "number | null"))]
     pub width: Option<Option<i64>>,
 }
 
@@ -246,8 +247,8 @@ pub struct ErrorBody {
 }
 
 /// One detail of a Looker `ValidationError`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Tsify)]
-#[tsify(missing_as_null)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(Tsify), tsify(missing_as_null))]
 #[non_exhaustive]
 pub struct ValidationErrorDetail {
     /// Field with error.
@@ -261,7 +262,7 @@ pub struct ValidationErrorDetail {
     pub message: Option<String>,
     /// Documentation link (required by the spec, so always present, maybe `null`;
     /// serde reads a missing `Option` as `None`).
-    #[tsify(type = "string | null")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
     pub documentation_url: Option<String>,
 }
 
@@ -285,24 +286,43 @@ impl CreateDashboardRenderTask {
     /// The body as JSON text. Written by hand: three string properties do not
     /// justify a JSON serializer in the shipped wasm.
     pub fn to_json(&self) -> String {
-        let mut members = Vec::new();
+        let mut out = String::from("{");
         if let Some(filters) = &self.dashboard_filters {
-            members.push(format!("\"dashboard_filters\":{}", json_string(filters)));
+            member(&mut out, "dashboard_filters");
+            json_string(filters, &mut out);
         }
         if let Some(style) = &self.dashboard_style {
-            members.push(format!("\"dashboard_style\":{}", json_string(style)));
+            member(&mut out, "dashboard_style");
+            json_string(style, &mut out);
         }
         if let Some(tabs) = &self.tab_ids {
-            let tabs: Vec<String> = tabs.iter().map(|tab| json_string(tab)).collect();
-            members.push(format!("\"tab_ids\":[{}]", tabs.join(",")));
+            member(&mut out, "tab_ids");
+            out.push('[');
+            for (i, tab) in tabs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_string(tab, &mut out);
+            }
+            out.push(']');
         }
-        format!("{{{}}}", members.join(","))
+        out.push('}');
+        out
     }
 }
 
-/// `value` as a JSON string literal.
-fn json_string(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
+/// Starts the member `name` of a JSON object under construction.
+fn member(out: &mut String, name: &str) {
+    if out.len() > 1 {
+        out.push(',');
+    }
+    json_string(name, out);
+    out.push(':');
+}
+
+/// Appends `value` as a JSON string literal.
+fn json_string(value: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in value.chars() {
         match c {
@@ -311,12 +331,15 @@ fn json_string(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if u32::from(c) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(u32::from(c) >> 4) as usize]));
+                out.push(char::from(HEX[(u32::from(c) & 0xf) as usize]));
+            }
             c => out.push(c),
         }
     }
     out.push('"');
-    out
 }
 
 /// Looker's `AccessToken`, the answer to a login.

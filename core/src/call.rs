@@ -1,0 +1,1111 @@
+//! One call of the client as a state machine: the core decides what to send,
+//! how long to sleep, when a token is needed, what to report and how the call
+//! ends, from the events the I/O layer feeds it (answers, timers, tokens).
+//! The wasm crate runs the loop with `fetch` and timers; the tests below run
+//! it with a scripted server and a virtual clock.
+//!
+//! ```text
+//!   let mut event = Event::Start;
+//!   loop {
+//!       match call.step(&mut client, event, now()) {
+//!           Step::Send { .. }  => event = answer or Event::NoAnswer,
+//!           Step::Sleep(ms)    => event = Event::Woke after ms,
+//!           Step::AskToken     => event = Event::Token(the caller's getAccessToken()),
+//!           Step::AwaitLogin   => event = Event::Woke once a login settles,
+//!           Step::Progress(t)  => event = Event::Woke after onProgress(t),
+//!           Step::Done(result) => return result,
+//!       }
+//!   }
+//! ```
+
+use crate::auth::{self, Auth, Session, TokenState};
+use crate::error::{ArgumentError, Error};
+use crate::poll::{Next, Outcome, PollSchedule, Wait, NOT_READY_DEFAULT_MS};
+use crate::request::{self, CreateRenderTask, Fields, Request};
+use crate::response::{Answer, Body};
+use crate::retry::{Attempt, Decision, Idempotency, RetryPolicy};
+use crate::schema::{self, RENDER_TASK};
+use crate::text;
+use crate::url::{path_of, ApiBase};
+use crate::value::Value;
+
+/// Default per-request deadline: long enough for a slow Looker, short enough
+/// that a stalled connection does not hang a script.
+pub const DEFAULT_TIMEOUT_MS: f64 = 120_000.0;
+
+/// Default cap on a downloaded result: far above any real render, far below
+/// what would exhaust a browser tab.
+pub const DEFAULT_MAX_RESULT_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
+
+/// How a client behaves: checked options, fixed for its life.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The API root.
+    pub base: ApiBase,
+    /// How it authenticates.
+    pub auth: Auth,
+    /// The deadline of each request, retries and body included, in ms.
+    pub timeout_ms: f64,
+    /// When failed requests are repeated.
+    pub retry: RetryPolicy,
+    /// The largest render result accepted, in bytes.
+    pub max_result_bytes: f64,
+    /// When a wait polls.
+    pub poll: PollSchedule,
+}
+
+/// What the calls of one client share: its configuration, its session, and
+/// a random source for jitter.
+#[derive(Clone, Debug)]
+pub struct Client<V> {
+    /// The configuration.
+    pub config: Config,
+    /// The token and login state.
+    pub session: Session<V>,
+    random: u64,
+}
+
+impl<V: Clone> Client<V> {
+    /// A client; `seed` seeds the jitter (any value; the I/O layer gives a random one).
+    pub fn new(config: Config, session: Session<V>, seed: u64) -> Self {
+        Self { config, session, random: seed | 1 }
+    }
+
+    /// A number in `[0, 1)` (xorshift64*), for jitter.
+    pub fn random(&mut self) -> f64 {
+        let mut x = self.random;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.random = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// What a call does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    /// `renderTask`: get a render task.
+    Get {
+        /// The task's id.
+        id: String,
+        /// Which properties.
+        fields: Fields,
+    },
+    /// `create*RenderTask`: create one.
+    Create(CreateRenderTask),
+    /// `renderTaskResults`: download a finished task's result.
+    Results {
+        /// The task's id.
+        id: String,
+    },
+    /// `waitForRenderTask`: poll until the task is done.
+    Wait {
+        /// The task's id.
+        id: String,
+        /// The wait's deadline, in ms.
+        timeout_ms: f64,
+    },
+    /// `render`: create, wait, download.
+    Render {
+        /// What to render.
+        task: CreateRenderTask,
+        /// The whole job's deadline, in ms.
+        timeout_ms: f64,
+    },
+    /// `login`: log in now (API credentials only).
+    Login,
+    /// `logout`: Looker's "Logout" for the token in hand, then forget it.
+    Logout,
+}
+
+/// What the I/O layer should do next.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step<V> {
+    /// Send `request` (with `Authorization: token <token>` when a token is
+    /// given) and answer with [`Event::Answer`] or [`Event::NoAnswer`].
+    Send {
+        /// The request.
+        request: Request,
+        /// The token to send it with.
+        token: Option<String>,
+        /// How long this attempt may take, in ms (the rest of the request's deadline).
+        remaining_ms: f64,
+        /// The configured deadline, for the timeout's message.
+        timeout_ms: f64,
+    },
+    /// Sleep this many ms, then [`Event::Woke`].
+    Sleep(f64),
+    /// Call the caller's `getAccessToken`, then [`Event::Token`].
+    AskToken,
+    /// Another call of this client is logging in: [`Event::Woke`] once a
+    /// login settles ([`Session::take_settled`]).
+    AwaitLogin,
+    /// Report this task to the caller's `onProgress`, then [`Event::Woke`].
+    Progress(V),
+    /// The call is over.
+    Done(Result<Output<V>, Error<V>>),
+}
+
+/// What happened since the last step.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event<V> {
+    /// The call begins.
+    Start,
+    /// The answer to the request sent.
+    Answer(Answer<V>),
+    /// The request got no answer (refused, reset, DNS, CORS).
+    NoAnswer,
+    /// What `getAccessToken` gave: `None` when it was not a string.
+    Token(Option<String>),
+    /// A sleep, a wait for a login or a progress report is over.
+    Woke,
+    /// The deadline of the wait or render fired.
+    Expired,
+}
+
+/// What a call gives back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output<V> {
+    /// Nothing (`login`, `logout`).
+    Nothing,
+    /// A render task, as the server sent it.
+    Task(V),
+    /// A finished task's result.
+    Results {
+        /// The bytes, exactly as sent.
+        bytes: V,
+        /// Their content type.
+        content_type: String,
+    },
+    /// The whole render.
+    Rendered {
+        /// The finished task.
+        task: V,
+        /// The result's bytes.
+        bytes: V,
+        /// Their content type.
+        content_type: String,
+    },
+}
+
+/// Which request of a call is in flight, or what a sleep is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    /// The one request of a `Get` or a `Create`.
+    Task,
+    /// The create of a render.
+    Create,
+    /// A poll.
+    Poll,
+    /// A results download.
+    Results,
+    /// Login or logout.
+    Session,
+    /// Sleeping until the deadline, which ends the call.
+    Deadline,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Start,
+    Exchanging(Purpose),
+    Reported(Outcome),
+    Sleeping(Purpose),
+    Done,
+}
+
+/// One call.
+#[derive(Clone, Debug)]
+pub struct Call<V> {
+    op: Op,
+    state: State,
+    exchange: Exchange,
+    wait: Option<Wait>,
+    /// The last task seen.
+    task: Option<V>,
+    /// The id of the task waited for.
+    task_id: String,
+}
+
+impl<V: Value> Call<V> {
+    /// A call of `op`, not started.
+    pub fn new(op: Op) -> Self {
+        Self { op, state: State::Start, exchange: Exchange::idle(), wait: None, task: None, task_id: String::new() }
+    }
+
+    /// The next step, given what happened since the last one, at `now_ms`
+    /// (ms since the Unix epoch).
+    pub fn step(&mut self, client: &mut Client<V>, event: Event<V>, now_ms: f64) -> Step<V> {
+        if matches!(event, Event::Expired) {
+            return self.finish(client, Err(self.timeout_error()));
+        }
+        match self.state {
+            State::Start => self.begin(client, now_ms),
+            State::Exchanging(purpose) => match self.exchange.step(client, event, now_ms) {
+                Exchanged::Io(step) => step,
+                Exchanged::Done(Ok(answer)) => self.answered(client, purpose, answer, now_ms),
+                Exchanged::Done(Err(error)) => self.finish(client, Err(error)),
+            },
+            State::Reported(outcome) => self.after_report(client, outcome, now_ms),
+            State::Sleeping(Purpose::Poll) => self.poll(client, now_ms),
+            State::Sleeping(Purpose::Results) => self.download(client, now_ms),
+            State::Sleeping(_) => self.finish(client, Err(self.timeout_error())),
+            State::Done => Step::Done(Err(Error::Response("The call is already over".into()))),
+        }
+    }
+
+    /// The call is abandoned (aborted, or its deadline fired mid-request):
+    /// a login it was making is released so that other calls can log in.
+    pub fn cancel(&mut self, client: &mut Client<V>) {
+        self.exchange.cancel(client);
+        self.state = State::Done;
+    }
+
+    fn begin(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
+        let config = &client.config;
+        match &self.op {
+            Op::Get { id, fields } => {
+                let request = request::render_task(&config.base, id, fields);
+                self.exchange(client, Purpose::Task, Exchange::new(Some(request), now_ms), now_ms)
+            }
+            Op::Create(task) => {
+                let request = request::create_render_task(&config.base, task);
+                self.exchange(client, Purpose::Task, Exchange::new(Some(request), now_ms), now_ms)
+            }
+            Op::Results { id } => {
+                let request = request::render_task_results(&config.base, id, config.max_result_bytes);
+                self.exchange(client, Purpose::Results, Exchange::new(Some(request), now_ms), now_ms)
+            }
+            Op::Wait { id, timeout_ms } => {
+                self.wait = Some(Wait::new(config.poll, now_ms, *timeout_ms));
+                self.task_id = id.clone();
+                self.poll(client, now_ms)
+            }
+            Op::Render { task, timeout_ms } => {
+                self.wait = Some(Wait::new(config.poll, now_ms, *timeout_ms));
+                let request = request::create_render_task(&config.base, task);
+                self.exchange(client, Purpose::Create, Exchange::new(Some(request), now_ms), now_ms)
+            }
+            Op::Login => match config.auth {
+                Auth::Credentials { .. } => {
+                    client.session.forget();
+                    self.exchange(client, Purpose::Session, Exchange::new(None, now_ms), now_ms)
+                }
+                _ => self.finish(client, Ok(Output::Nothing)),
+            },
+            Op::Logout => match client.session.current() {
+                // The token in hand, fresh or not: it is the one to revoke.
+                Some(token) => {
+                    let exchange = Exchange::with_token(request::logout(&config.base), token.to_owned(), now_ms);
+                    self.exchange(client, Purpose::Session, exchange, now_ms)
+                }
+                None => self.finish(client, Ok(Output::Nothing)),
+            },
+        }
+    }
+
+    fn exchange(&mut self, client: &mut Client<V>, purpose: Purpose, exchange: Exchange, now_ms: f64) -> Step<V> {
+        self.exchange = exchange;
+        self.state = State::Exchanging(purpose);
+        self.step(client, Event::Start, now_ms)
+    }
+
+    fn poll(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
+        let request = request::render_task(&client.config.base, &self.task_id, &Fields::all());
+        if let Some(wait) = &mut self.wait {
+            wait.polled();
+        }
+        self.exchange(client, Purpose::Poll, Exchange::new(Some(request), now_ms), now_ms)
+    }
+
+    fn download(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
+        let config = &client.config;
+        let request = request::render_task_results(&config.base, &self.task_id, config.max_result_bytes);
+        self.exchange(client, Purpose::Results, Exchange::new(Some(request), now_ms), now_ms)
+    }
+
+    fn answered(&mut self, client: &mut Client<V>, purpose: Purpose, answer: Option<Answer<V>>, now_ms: f64) -> Step<V> {
+        let Some(answer) = answer else {
+            // Only a login without a request ends without an answer.
+            return self.finish(client, Ok(Output::Nothing));
+        };
+        match purpose {
+            Purpose::Task => {
+                let task = answer.checked(RENDER_TASK, "RenderTask").map(Output::Task);
+                self.finish(client, task)
+            }
+            Purpose::Results => match results(answer) {
+                Ok((bytes, content_type)) => {
+                    let output = match (&self.op, self.task.take()) {
+                        (Op::Render { .. }, Some(task)) => Output::Rendered { task, bytes, content_type },
+                        _ => Output::Results { bytes, content_type },
+                    };
+                    self.finish(client, Ok(output))
+                }
+                // Right after `success`, Looker may still answer 202: wait as it asks, within the deadline.
+                Err(Error::NotReady { retry_after_ms, .. }) if matches!(self.op, Op::Render { .. }) => {
+                    let remaining = self.wait.as_ref().map_or(0.0, |wait| wait.remaining_ms(now_ms));
+                    let delay = retry_after_ms.unwrap_or(NOT_READY_DEFAULT_MS);
+                    if delay >= remaining {
+                        self.state = State::Sleeping(Purpose::Deadline);
+                        return Step::Sleep(remaining.max(0.0) + 1.0);
+                    }
+                    self.state = State::Sleeping(Purpose::Results);
+                    Step::Sleep(delay)
+                }
+                Err(error) => self.finish(client, Err(error)),
+            },
+            Purpose::Create => {
+                let task = match answer.checked(RENDER_TASK, "RenderTask") {
+                    Ok(task) => task,
+                    Err(error) => return self.finish(client, Err(error)),
+                };
+                match schema::string_of(&task, "id") {
+                    Some(id) => self.task_id = id,
+                    None => return self.finish(client, Err(Error::Response("The created render task has no id".into()))),
+                }
+                self.saw(client, task, now_ms)
+            }
+            Purpose::Poll => {
+                if answer.head.status == 429 {
+                    // Still busy after the request's own retries: poll later, as it asks.
+                    if let Some(wait) = &mut self.wait {
+                        wait.rate_limited(answer.head.retry_after_ms);
+                    }
+                    return self.schedule(client, now_ms);
+                }
+                match answer.checked(RENDER_TASK, "RenderTask") {
+                    Ok(task) => self.saw(client, task, now_ms),
+                    Err(error) => self.finish(client, Err(error)),
+                }
+            }
+            Purpose::Session => {
+                if matches!(self.op, Op::Logout) {
+                    client.session.forget();
+                    if !answer.head.is_success() {
+                        return self.finish(client, Err(Error::Api(answer.api_error())));
+                    }
+                }
+                self.finish(client, Ok(Output::Nothing))
+            }
+            Purpose::Deadline => self.finish(client, Err(self.timeout_error())),
+        }
+    }
+
+    /// A task was seen: report it if its status changed, then act on it.
+    fn saw(&mut self, client: &mut Client<V>, task: V, now_ms: f64) -> Step<V> {
+        let status = schema::string_of(&task, "status");
+        let Some(wait) = &mut self.wait else {
+            return self.finish(client, Ok(Output::Task(task)));
+        };
+        let (changed, outcome) = wait.saw(status.as_deref());
+        self.task = Some(task.clone());
+        if changed {
+            self.state = State::Reported(outcome);
+            return Step::Progress(task);
+        }
+        self.after_report(client, outcome, now_ms)
+    }
+
+    fn after_report(&mut self, client: &mut Client<V>, outcome: Outcome, now_ms: f64) -> Step<V> {
+        match outcome {
+            Outcome::Succeeded => match (&self.op, self.task.clone()) {
+                (Op::Render { .. }, _) => self.download(client, now_ms),
+                (_, Some(task)) => self.finish(client, Ok(Output::Task(task))),
+                (_, None) => self.finish(client, Err(Error::Response("No task to hand back".into()))),
+            },
+            Outcome::Failed => {
+                let task = self.task.clone();
+                let detail = task.as_ref().and_then(|task| schema::string_of(task, "status_detail"));
+                let message = text!(
+                    "Render task ",
+                    self.task_id,
+                    " failed: ",
+                    detail.as_deref().unwrap_or("Looker gave no status_detail")
+                );
+                match task {
+                    Some(task) => self.finish(client, Err(Error::Failed { task, message })),
+                    None => self.finish(client, Err(Error::Response(message))),
+                }
+            }
+            Outcome::Pending => self.schedule(client, now_ms),
+        }
+    }
+
+    /// Sleeps until the next poll, or until the deadline ends the wait.
+    fn schedule(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
+        let random = client.random();
+        let Some(wait) = &mut self.wait else {
+            return self.finish(client, Err(Error::Response("Not waiting".into())));
+        };
+        match wait.next(now_ms, random) {
+            Next::Sleep(ms) => {
+                self.state = State::Sleeping(Purpose::Poll);
+                Step::Sleep(ms)
+            }
+            Next::GiveUpAfter(ms) => {
+                self.state = State::Sleeping(Purpose::Deadline);
+                Step::Sleep(ms + 1.0)
+            }
+        }
+    }
+
+    fn timeout_error(&self) -> Error<V> {
+        let timeout_ms = self.wait.as_ref().map_or(0.0, Wait::timeout_ms);
+        let status = self.wait.as_ref().and_then(Wait::last_status).unwrap_or("no status yet");
+        Error::Timeout {
+            timeout_ms,
+            task: self.task.clone(),
+            message: text!("The render did not finish within timeoutMs (", timeout_ms, " ms); last status: ", status),
+        }
+    }
+
+    fn finish(&mut self, client: &mut Client<V>, result: Result<Output<V>, Error<V>>) -> Step<V> {
+        self.cancel(client);
+        Step::Done(result)
+    }
+}
+
+/// A finished task's bytes and content type, or why not.
+fn results<V: Value>(answer: Answer<V>) -> Result<(V, String), Error<V>> {
+    if answer.head.status == 202 {
+        return Err(Error::not_ready(answer.head.retry_after_ms));
+    }
+    if !answer.head.is_success() {
+        return Err(Error::Api(answer.api_error()));
+    }
+    let content_type = answer.head.content_type.unwrap_or_else(|| "application/octet-stream".into());
+    match answer.body {
+        Body::Bytes(bytes) => Ok((bytes, content_type)),
+        Body::TooLarge(limit) => {
+            Err(Error::Response(text!("The render result is larger than maxResultBytes (", limit, " bytes)")))
+        }
+        Body::Json(_) | Body::NotJson(_) => Err(Error::Response("The render result was not read as bytes".into())),
+    }
+}
+
+/// One request from the caller's point of view: the token it needs (and the
+/// login that may take), its retries, and a repeat after a 401.
+#[derive(Clone, Debug)]
+struct Exchange {
+    /// The request; `None` for a login on its own.
+    request: Option<Request>,
+    phase: Phase,
+    retries: u32,
+    started_ms: f64,
+    /// The token the request goes with.
+    token: Option<String>,
+    /// A 401 already renewed the token once.
+    renewed: bool,
+    /// The login generation this exchange waited on, if it did.
+    waited: Option<u32>,
+    /// The login this exchange is making for the client.
+    login: Option<Login>,
+}
+
+#[derive(Clone, Debug)]
+struct Login {
+    request: Request,
+    retries: u32,
+    started_ms: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Authorize,
+    /// The token is in hand: send.
+    Ready,
+    AwaitToken,
+    AwaitLogin,
+    Sending,
+    Backoff,
+    LoggingIn,
+    LoginBackoff,
+}
+
+enum Exchanged<V> {
+    Io(Step<V>),
+    /// The answer the caller gets (any status, after retries), `None` for a
+    /// login on its own; or the failure.
+    Done(Result<Option<Answer<V>>, Error<V>>),
+}
+
+impl Exchange {
+    fn idle() -> Self {
+        Self::new(None, 0.0)
+    }
+
+    fn new(request: Option<Request>, now_ms: f64) -> Self {
+        Self {
+            request,
+            phase: Phase::Authorize,
+            retries: 0,
+            started_ms: now_ms,
+            token: None,
+            renewed: false,
+            waited: None,
+            login: None,
+        }
+    }
+
+    /// An exchange that sends `token` whatever the session holds (logout).
+    fn with_token(request: Request, token: String, now_ms: f64) -> Self {
+        Self { token: Some(token), phase: Phase::Ready, renewed: true, ..Self::new(Some(request), now_ms) }
+    }
+
+    fn step<V: Value>(&mut self, client: &mut Client<V>, event: Event<V>, now_ms: f64) -> Exchanged<V> {
+        match (self.phase, event) {
+            (Phase::Authorize, _) | (Phase::AwaitLogin, Event::Woke) => self.authorize(client, now_ms),
+            (Phase::AwaitToken, Event::Token(token)) => match token.filter(|token| auth::is_usable_secret(token)) {
+                Some(token) => {
+                    self.token = Some(token);
+                    self.send(client, now_ms)
+                }
+                None => Exchanged::Done(Err(Error::Argument(ArgumentError::Type(
+                    "getAccessToken must resolve to a non-empty string without control characters".into(),
+                )))),
+            },
+            (Phase::Ready, _) | (Phase::Backoff, Event::Woke) => self.send(client, now_ms),
+            (Phase::Sending, Event::Answer(answer)) => self.answered(client, answer, now_ms),
+            (Phase::Sending, Event::NoAnswer) => self.failed(client, Attempt::Network, None, now_ms),
+            (Phase::LoginBackoff, Event::Woke) => self.send_login(client, now_ms),
+            (Phase::LoggingIn, Event::Answer(answer)) => self.logged_in(client, answer, now_ms),
+            (Phase::LoggingIn, Event::NoAnswer) => {
+                let path = self.login.as_ref().map_or("", |login| path_of(&login.request.url)).to_owned();
+                self.login_failed(client, Error::Network { path })
+            }
+            (phase, event) => Exchanged::Done(Err(Error::Response(text!(
+                "Internal error: event ",
+                event_name(&event),
+                " in phase ",
+                phase_name(phase)
+            )))),
+        }
+    }
+
+    /// Finds the token the request needs, then sends it.
+    fn authorize<V: Value>(&mut self, client: &mut Client<V>, now_ms: f64) -> Exchanged<V> {
+        let needs_token = self.request.as_ref().map_or(true, |request| request.authenticated);
+        if !needs_token {
+            return self.send(client, now_ms);
+        }
+        match &client.config.auth {
+            Auth::Transport => self.send(client, now_ms),
+            Auth::Token => {
+                self.token = client.session.current().map(str::to_owned);
+                self.send(client, now_ms)
+            }
+            Auth::Callback => {
+                self.phase = Phase::AwaitToken;
+                Exchanged::Io(Step::AskToken)
+            }
+            Auth::Credentials { client_id, client_secret } => {
+                match client.session.token_for_login(now_ms, self.waited.take()) {
+                    TokenState::Fresh(token) => {
+                        self.token = Some(token);
+                        self.send(client, now_ms)
+                    }
+                    TokenState::Wait(generation) => {
+                        self.waited = Some(generation);
+                        self.phase = Phase::AwaitLogin;
+                        Exchanged::Io(Step::AwaitLogin)
+                    }
+                    TokenState::LogIn => {
+                        let request = request::login(&client.config.base, client_id, client_secret);
+                        self.login = Some(Login { request, retries: 0, started_ms: now_ms });
+                        self.send_login(client, now_ms)
+                    }
+                    TokenState::Failed(error) => Exchanged::Done(Err(error)),
+                }
+            }
+        }
+    }
+
+    fn send<V: Value>(&mut self, client: &mut Client<V>, now_ms: f64) -> Exchanged<V> {
+        let Some(request) = &self.request else {
+            return Exchanged::Done(Ok(None));
+        };
+        self.phase = Phase::Sending;
+        let timeout_ms = client.config.timeout_ms;
+        Exchanged::Io(Step::Send {
+            request: request.clone(),
+            token: self.token.clone(),
+            remaining_ms: timeout_ms - (now_ms - self.started_ms),
+            timeout_ms,
+        })
+    }
+
+    fn answered<V: Value>(&mut self, client: &mut Client<V>, answer: Answer<V>, now_ms: f64) -> Exchanged<V> {
+        let status = answer.head.status;
+        if status == 401 && !self.renewed && client.config.auth.renews() {
+            // The token may have expired early or been revoked: one new token, one repeat.
+            self.renewed = true;
+            client.session.drop_token(self.token.as_deref());
+            return self.authorize(client, now_ms);
+        }
+        if status < 400 {
+            return Exchanged::Done(Ok(Some(answer)));
+        }
+        let attempt = Attempt::Status(status, answer.head.retry_after_ms);
+        self.failed(client, attempt, Some(answer), now_ms)
+    }
+
+    fn failed<V: Value>(
+        &mut self,
+        client: &mut Client<V>,
+        attempt: Attempt,
+        answer: Option<Answer<V>>,
+        now_ms: f64,
+    ) -> Exchanged<V> {
+        let Some(request) = &self.request else {
+            return Exchanged::Done(Ok(answer));
+        };
+        let remaining = client.config.timeout_ms - (now_ms - self.started_ms);
+        let random = client.random();
+        match client.config.retry.decide(request.idempotency(), attempt, self.retries, random, remaining) {
+            Decision::RetryAfter(ms) => {
+                self.retries += 1;
+                self.phase = Phase::Backoff;
+                Exchanged::Io(Step::Sleep(ms))
+            }
+            Decision::GiveUp => match answer {
+                Some(answer) => Exchanged::Done(Ok(Some(answer))),
+                None => Exchanged::Done(Err(Error::Network { path: path_of(&request.url).to_owned() })),
+            },
+        }
+    }
+
+    fn send_login<V: Value>(&mut self, client: &mut Client<V>, now_ms: f64) -> Exchanged<V> {
+        let Some(login) = &self.login else {
+            return self.authorize(client, now_ms);
+        };
+        self.phase = Phase::LoggingIn;
+        let timeout_ms = client.config.timeout_ms;
+        Exchanged::Io(Step::Send {
+            request: login.request.clone(),
+            token: None,
+            remaining_ms: timeout_ms - (now_ms - login.started_ms),
+            timeout_ms,
+        })
+    }
+
+    fn logged_in<V: Value>(&mut self, client: &mut Client<V>, answer: Answer<V>, now_ms: f64) -> Exchanged<V> {
+        let Some(login) = &mut self.login else {
+            return self.authorize(client, now_ms);
+        };
+        if !answer.head.is_success() {
+            let attempt = Attempt::Status(answer.head.status, answer.head.retry_after_ms);
+            let remaining = client.config.timeout_ms - (now_ms - login.started_ms);
+            let random = client.random();
+            if let Decision::RetryAfter(ms) =
+                client.config.retry.decide(Idempotency::Session, attempt, login.retries, random, remaining)
+            {
+                login.retries += 1;
+                self.phase = Phase::LoginBackoff;
+                return Exchanged::Io(Step::Sleep(ms));
+            }
+        }
+        match auth::token_from(answer) {
+            Ok((token, expires_in)) => {
+                self.login = None;
+                client.session.logged_in(token.clone(), auth::renew_at_ms(now_ms, expires_in));
+                self.token = Some(token);
+                self.send(client, now_ms)
+            }
+            Err(error) => self.login_failed(client, error),
+        }
+    }
+
+    fn login_failed<V: Value>(&mut self, client: &mut Client<V>, error: Error<V>) -> Exchanged<V> {
+        self.login = None;
+        client.session.login_failed(error.clone());
+        Exchanged::Done(Err(error))
+    }
+
+    /// Releases a login in flight, so that waiting calls can make their own.
+    fn cancel<V: Clone>(&mut self, client: &mut Client<V>) {
+        if self.login.take().is_some() {
+            client.session.login_abandoned();
+        }
+    }
+}
+
+fn event_name<V>(event: &Event<V>) -> &'static str {
+    match event {
+        Event::Start => "Start",
+        Event::Answer(_) => "Answer",
+        Event::NoAnswer => "NoAnswer",
+        Event::Token(_) => "Token",
+        Event::Woke => "Woke",
+        Event::Expired => "Expired",
+    }
+}
+
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Authorize => "Authorize",
+        Phase::Ready => "Ready",
+        Phase::AwaitToken => "AwaitToken",
+        Phase::AwaitLogin => "AwaitLogin",
+        Phase::Sending => "Sending",
+        Phase::Backoff => "Backoff",
+        Phase::LoggingIn => "LoggingIn",
+        Phase::LoginBackoff => "LoginBackoff",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Whole calls against a scripted server, on a virtual clock: every
+    //! rule of retries, sign-in, waiting and rendering, without a network.
+    use super::*;
+    use crate::request::Method;
+    use crate::response::Head;
+    use serde_json::{json, Value as Json};
+
+    /// What the scripted server answers.
+    enum Reply {
+        Answer(u16, Option<&'static str>, Body<Json>),
+        NoAnswer,
+    }
+
+    fn ok(body: Json) -> Reply {
+        Reply::Answer(200, None, Body::Json(body))
+    }
+
+    fn status(code: u16, retry_after: Option<&'static str>) -> Reply {
+        Reply::Answer(code, retry_after, Body::Json(json!({"message": "busy", "documentation_url": "https://docs"})))
+    }
+
+    fn task(id: &str, status: &str) -> Json {
+        json!({"id": id, "status": status, "status_detail": if status == "failure" { json!("Query failed: boom") } else { json!(null) }})
+    }
+
+    /// One request as the server saw it.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Seen {
+        method: Method,
+        path: String,
+        token: Option<String>,
+        at: f64,
+    }
+
+    fn config(auth: Auth) -> Config {
+        Config {
+            base: ApiBase::parse("https://looker.test").unwrap(),
+            auth,
+            timeout_ms: 10_000.0,
+            retry: RetryPolicy::default(),
+            max_result_bytes: 1e6,
+            poll: PollSchedule { jitter: 0.0, ..PollSchedule::default() },
+        }
+    }
+
+    fn token_client() -> Client<Json> {
+        Client::new(config(Auth::Token), Session::with_token("t0".into()), 7)
+    }
+
+    fn credentials_client() -> Client<Json> {
+        let auth = Auth::Credentials { client_id: "id".into(), client_secret: "secret".into() };
+        Client::new(config(auth), Session::default(), 7)
+    }
+
+    /// Runs `op` to the end: each request takes 1 ms, sleeps advance the clock.
+    struct Run {
+        result: Result<Output<Json>, Error<Json>>,
+        seen: Vec<Seen>,
+        progress: Vec<Option<String>>,
+        sleeps: Vec<f64>,
+    }
+
+    fn run(client: &mut Client<Json>, op: Op, server: impl FnMut(&Seen, usize) -> Reply) -> Run {
+        run_at(1_000.0, client, op, server)
+    }
+
+    fn run_at(start_ms: f64, client: &mut Client<Json>, op: Op, mut server: impl FnMut(&Seen, usize) -> Reply) -> Run {
+        let mut call = Call::new(op);
+        let (mut now, mut event) = (start_ms, Event::Start);
+        let (mut seen, mut progress, mut sleeps) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..1000 {
+            event = match call.step(client, event, now) {
+                Step::Send { request, token, .. } => {
+                    now += 1.0;
+                    let request_seen =
+                        Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
+                    let reply = server(&request_seen, seen.len());
+                    seen.push(request_seen);
+                    match reply {
+                        Reply::NoAnswer => Event::NoAnswer,
+                        Reply::Answer(code, retry_after, body) => {
+                            let body = match (body, request.expect) {
+                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
+                                (body, _) => body,
+                            };
+                            let head = Head::new(code, Some("application/json".into()), retry_after, now);
+                            Event::Answer(Answer { head, body })
+                        }
+                    }
+                }
+                Step::Sleep(ms) => {
+                    sleeps.push(ms);
+                    now += ms;
+                    Event::Woke
+                }
+                Step::Progress(task) => {
+                    progress.push(task["status"].as_str().map(str::to_owned));
+                    Event::Woke
+                }
+                Step::AskToken => Event::Token(Some("from-callback".into())),
+                Step::AwaitLogin => panic!("nobody else is logging in"),
+                Step::Done(result) => return Run { result, seen, progress, sleeps },
+            };
+        }
+        panic!("the call did not end");
+    }
+
+    fn get(id: &str) -> Op {
+        Op::Get { id: id.into(), fields: Fields::all() }
+    }
+
+    fn create() -> CreateRenderTask {
+        CreateRenderTask {
+            kind: crate::params::RenderKind::Look,
+            id: "7".into(),
+            format: crate::params::ResultFormat::Png,
+            width: 10,
+            height: 10,
+            dashboard: Default::default(),
+            fields: Fields::all(),
+        }
+    }
+
+    #[test]
+    fn a_get_sends_the_token_and_hands_back_the_task() {
+        let run = run(&mut token_client(), get("a/b"), |_, _| ok(task("t1", "success")));
+        assert_eq!(run.result, Ok(Output::Task(task("t1", "success"))));
+        assert_eq!(run.seen.len(), 1);
+        assert_eq!(run.seen[0].path, "/api/4.0/render_tasks/a%2Fb");
+        assert_eq!(run.seen[0].token.as_deref(), Some("t0"));
+    }
+
+    #[test]
+    fn reads_retry_through_a_busy_server_and_creates_do_not() {
+        let run1 = run(&mut token_client(), get("1"), |_, n| if n < 2 { status(503, None) } else { ok(task("1", "querying")) });
+        assert!(run1.result.is_ok());
+        assert_eq!(run1.seen.len(), 3);
+        let run2 = run(&mut token_client(), Op::Create(create()), |_, _| status(503, None));
+        assert_eq!(run2.seen.len(), 1);
+        assert_eq!(run2.result.unwrap_err().status(), Some(503));
+        let run3 = run(&mut token_client(), Op::Create(create()), |_, n| if n == 0 { status(429, Some("2")) } else { ok(task("1", "enqueued_for_query")) });
+        assert_eq!(run3.sleeps, [2000.0]);
+        assert!(run3.result.is_ok());
+    }
+
+    #[test]
+    fn a_network_failure_is_retried_for_reads_then_reported_without_the_query() {
+        let run = run(&mut token_client(), Op::Get { id: "x".into(), fields: Fields::from_csv("id") }, |_, _| Reply::NoAnswer);
+        assert_eq!(run.seen.len(), 4);
+        assert_eq!(run.result, Err(Error::Network { path: "/api/4.0/render_tasks/x".into() }));
+    }
+
+    #[test]
+    fn wrong_bodies_are_response_errors() {
+        let run = run(&mut token_client(), get("1"), |_, _| ok(json!({"id": "1", "width": "wide"})));
+        assert!(matches!(run.result, Err(Error::Response(m)) if m.contains("property width")));
+    }
+
+    #[test]
+    fn credentials_log_in_once_then_renew_after_a_401() {
+        let mut client = credentials_client();
+        let mut logins = 0;
+        let run1 = run(&mut client, get("1"), |seen, _| {
+            if seen.path.ends_with("/login") {
+                logins += 1;
+                ok(json!({"access_token": format!("tok{logins}"), "expires_in": 3600}))
+            } else {
+                ok(task("1", "success"))
+            }
+        });
+        assert!(run1.result.is_ok());
+        assert_eq!(run1.seen.iter().map(|s| s.token.clone()).collect::<Vec<_>>(), [None, Some("tok1".into())]);
+        // The token is reused, then a 401 renews it once and repeats the request.
+        let run2 = run(&mut client, get("1"), |seen, n| match (seen.path.ends_with("/login"), n) {
+            (true, _) => ok(json!({"access_token": "tok2"})),
+            (false, 0) => status(401, None),
+            _ => ok(task("1", "success")),
+        });
+        let tokens: Vec<_> = run2.seen.iter().map(|s| s.token.clone()).collect();
+        assert_eq!(tokens, [Some("tok1".into()), None, Some("tok2".into())]);
+        assert!(run2.result.is_ok());
+        // A second 401 is the caller's.
+        let run3 = run(&mut client, get("1"), |seen, _| if seen.path.ends_with("/login") { ok(json!({"access_token": "tok3"})) } else { status(401, None) });
+        assert_eq!(run3.result.unwrap_err().status(), Some(401));
+        assert_eq!(run3.seen.len(), 3);
+    }
+
+    #[test]
+    fn tokens_are_renewed_before_they_expire() {
+        let mut client = credentials_client();
+        let reply = |seen: &Seen, _: usize| if seen.path.ends_with("/login") { ok(json!({"access_token": "t", "expires_in": 1})) } else { ok(task("1", "success")) };
+        assert_eq!(run_at(0.0, &mut client, get("1"), reply).seen.len(), 2);
+        // Renewal is due a tenth of its life early: at 0.9 s, not 1 s.
+        assert_eq!(run_at(850.0, &mut client, get("1"), reply).seen.len(), 1);
+        assert_eq!(run_at(950.0, &mut client, get("1"), reply).seen.len(), 2);
+    }
+
+    #[test]
+    fn a_failed_login_says_so_and_is_not_retried_on_404() {
+        let run = run(&mut credentials_client(), get("1"), |_, _| Reply::Answer(404, None, Body::Json(json!({"message": "Not found"}))));
+        let Err(Error::Api(error)) = run.result else { panic!() };
+        assert_eq!((error.status, run.seen.len()), (404, 1));
+        assert!(error.message.starts_with("Looker login failed: Not found"));
+    }
+
+    /// Steps a call until it asks for something other than a token.
+    fn start(call: &mut Call<Json>, client: &mut Client<Json>) -> Step<Json> {
+        call.step(client, Event::Start, 0.0)
+    }
+
+    fn login_answer(token: &str) -> Event<Json> {
+        Event::Answer(Answer { head: Head { status: 200, ..Head::default() }, body: Body::Json(json!({"access_token": token})) })
+    }
+
+    #[test]
+    fn concurrent_calls_share_one_login_and_its_failure() {
+        let mut client = credentials_client();
+        let (mut a, mut b) = (Call::new(get("1")), Call::new(get("2")));
+        assert!(matches!(start(&mut a, &mut client), Step::Send { request, .. } if request.url.ends_with("/login")));
+        assert_eq!(start(&mut b, &mut client), Step::AwaitLogin);
+        assert!(matches!(a.step(&mut client, login_answer("shared"), 1.0), Step::Send { token: Some(t), .. } if t == "shared"));
+        assert!(client.session.take_settled());
+        assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { token: Some(t), .. } if t == "shared"));
+
+        let mut client = credentials_client();
+        let (mut a, mut b) = (Call::new(get("1")), Call::new(get("2")));
+        start(&mut a, &mut client);
+        start(&mut b, &mut client);
+        let refused = Event::Answer(Answer { head: Head { status: 404, ..Head::default() }, body: Body::Json(json!({"message": "Not found"})) });
+        assert!(matches!(a.step(&mut client, refused, 1.0), Step::Done(Err(Error::Api(e))) if e.status == 404));
+        assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Done(Err(Error::Api(e))) if e.status == 404));
+    }
+
+    #[test]
+    fn an_abandoned_login_lets_the_next_call_log_in() {
+        let mut client = credentials_client();
+        let (mut a, mut b) = (Call::new(get("1")), Call::new(get("2")));
+        start(&mut a, &mut client);
+        assert_eq!(start(&mut b, &mut client), Step::AwaitLogin);
+        a.cancel(&mut client);
+        assert!(client.session.take_settled());
+        assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { request, .. } if request.url.ends_with("/login")));
+    }
+
+    #[test]
+    fn a_callback_token_is_asked_for_each_request_and_checked() {
+        let mut client = Client::new(config(Auth::Callback), Session::default(), 1);
+        let run = run(&mut client, get("1"), |_, _| ok(task("1", "success")));
+        assert_eq!(run.seen[0].token.as_deref(), Some("from-callback"));
+        let mut call = Call::new(get("1"));
+        assert_eq!(call.step(&mut client, Event::Start, 0.0), Step::AskToken);
+        assert!(matches!(call.step(&mut client, Event::Token(Some("a\nb".into())), 0.0), Step::Done(Err(Error::Argument(ArgumentError::Type(_))))));
+    }
+
+    #[test]
+    fn render_creates_waits_reports_each_change_and_downloads() {
+        let mut polls = 0;
+        let run = run(&mut token_client(), Op::Render { task: create(), timeout_ms: 60_000.0 }, |seen, _| match (seen.method, seen.path.as_str()) {
+            (Method::Post, _) => ok(task("r1", "enqueued_for_query")),
+            (_, "/api/4.0/render_tasks/r1/results") => Reply::Answer(200, None, Body::Json(json!("PNG"))),
+            _ => {
+                polls += 1;
+                ok(task("r1", ["querying", "querying", "rendering", "success"][polls - 1]))
+            }
+        });
+        assert_eq!(
+            run.progress,
+            [Some("enqueued_for_query".into()), Some("querying".into()), Some("rendering".into()), Some("success".into())]
+        );
+        assert_eq!(run.sleeps, [400.0, 600.0, 900.0, 1000.0]);
+        let Ok(Output::Rendered { task: done, bytes, .. }) = run.result else { panic!("{:?}", run.result) };
+        assert_eq!((done["status"].as_str(), bytes), (Some("success"), json!("PNG")));
+        assert_eq!(run.seen.len(), 6);
+    }
+
+    #[test]
+    fn a_failed_render_quotes_status_detail() {
+        let run = run(&mut token_client(), Op::Render { task: create(), timeout_ms: 60_000.0 }, |seen, _| {
+            if seen.method == Method::Post { ok(task("r2", "querying")) } else { ok(task("r2", "failure")) }
+        });
+        let Err(Error::Failed { task, message }) = run.result else { panic!() };
+        assert_eq!(message, "Render task r2 failed: Query failed: boom");
+        assert_eq!(task["status"], "failure");
+    }
+
+    #[test]
+    fn a_wait_ends_at_its_deadline_with_the_last_task() {
+        let run = run(&mut token_client(), Op::Wait { id: "w".into(), timeout_ms: 2_000.0 }, |_, _| ok(task("w", "rendering")));
+        let Err(Error::Timeout { timeout_ms, task, message }) = run.result else { panic!() };
+        assert_eq!((timeout_ms, task.unwrap()["status"].as_str()), (2_000.0, Some("rendering")));
+        assert_eq!(message, "The render did not finish within timeoutMs (2000 ms); last status: rendering");
+        assert!(run.sleeps.iter().sum::<f64>() <= 2_002.0, "{:?}", run.sleeps);
+        assert_eq!(run.progress, [Some("rendering".into())]);
+    }
+
+    #[test]
+    fn a_rate_limited_poll_waits_as_asked() {
+        let run = run(&mut token_client(), Op::Wait { id: "w".into(), timeout_ms: 60_000.0 }, |_, n| match n {
+            0 => ok(task("w", "rendering")),
+            1..=4 => status(429, Some("5")),
+            _ => ok(task("w", "success")),
+        });
+        assert!(run.result.is_ok());
+        // The poll's own retries (3 × 5 s), then the wait's schedule honours the last 5 s.
+        assert_eq!(run.sleeps, [600.0, 5000.0, 5000.0, 5000.0, 5000.0]);
+    }
+
+    #[test]
+    fn results_202_after_success_wait_as_asked() {
+        let mut results = 0;
+        let run = run(&mut token_client(), Op::Render { task: create(), timeout_ms: 60_000.0 }, |seen, _| {
+            if seen.method == Method::Post {
+                ok(task("r3", "success"))
+            } else {
+                results += 1;
+                if results == 1 { Reply::Answer(202, Some("1"), Body::Json(json!(null))) } else { Reply::Answer(200, None, Body::Json(json!("PDF"))) }
+            }
+        });
+        assert!(matches!(run.result, Ok(Output::Rendered { .. })));
+        assert_eq!(run.sleeps, [1000.0]);
+        let not_ready = self::run(&mut token_client(), Op::Results { id: "x".into() }, |_, _| Reply::Answer(202, Some("3"), Body::Json(json!(null))));
+        assert!(matches!(not_ready.result, Err(Error::NotReady { retry_after_ms: Some(ms), .. }) if ms == 3000.0));
+    }
+
+    #[test]
+    fn logout_revokes_the_token_in_hand_and_forgets_it() {
+        let mut client = token_client();
+        let run1 = run(&mut client, Op::Logout, |_, _| Reply::Answer(204, None, Body::NotJson(0)));
+        assert_eq!((run1.seen[0].method, run1.seen[0].token.as_deref()), (Method::Delete, Some("t0")));
+        assert_eq!(client.session.current(), None);
+        // Nothing in hand: nothing sent.
+        assert_eq!(run(&mut client, Op::Logout, |_, _| panic!("sent")).seen.len(), 0);
+        assert_eq!(run(&mut client, Op::Login, |_, _| panic!("sent")).result, Ok(Output::Nothing));
+    }
+
+    #[test]
+    fn login_logs_in_again_now() {
+        let mut client = credentials_client();
+        client.session.logged_in("old".into(), f64::INFINITY);
+        let run = run(&mut client, Op::Login, |_, _| ok(json!({"access_token": "new"})));
+        assert_eq!((run.seen.len(), client.session.current()), (1, Some("new")));
+    }
+
+    #[test]
+    fn events_out_of_order_end_the_call_without_a_panic() {
+        let mut client = token_client();
+        let mut call = Call::new(get("1"));
+        call.step(&mut client, Event::Start, 0.0);
+        assert!(matches!(call.step(&mut client, Event::Token(None), 0.0), Step::Done(Err(Error::Response(_)))));
+        assert!(matches!(call.step(&mut client, Event::Woke, 0.0), Step::Done(Err(_))));
+    }
+}

@@ -1,0 +1,228 @@
+//! The values Looker's render-task API takes: render kinds, result formats,
+//! paper sizes and dashboard styles, with their defaults. The one table every
+//! surface reads: the CLI, the demo page and the sandbox through
+//! `js/render-kinds.js`, which a test here keeps equal to this module.
+
+use crate::text;
+use crate::text::{Joined, Quoted};
+
+/// The largest width or height this client asks Looker for, in pixels.
+pub const MAX_DIMENSION: u32 = 16_384;
+
+/// What a render task renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RenderKind {
+    /// A saved look.
+    Look,
+    /// A query, by its id.
+    Query,
+    /// A whole dashboard (also LookML dashboards).
+    Dashboard,
+    /// One tile of a dashboard.
+    DashboardElement,
+}
+
+impl RenderKind {
+    /// Every kind, in the order forms list them.
+    pub const ALL: [RenderKind; 4] = [Self::Look, Self::Query, Self::Dashboard, Self::DashboardElement];
+
+    /// The kind's name in the table (`dashboard_element`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Look => "look",
+            Self::Query => "query",
+            Self::Dashboard => "dashboard",
+            Self::DashboardElement => "dashboard_element",
+        }
+    }
+
+    /// The path segment under `/render_tasks/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Look => "looks",
+            Self::Query => "queries",
+            Self::Dashboard => "dashboards",
+            Self::DashboardElement => "dashboard_elements",
+        }
+    }
+
+    /// What a person calls it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Look => "look",
+            Self::Query => "query",
+            Self::Dashboard => "dashboard",
+            Self::DashboardElement => "dashboard element",
+        }
+    }
+
+    /// The name of its id, as Looker's API and a render request spell it.
+    pub fn id_name(self) -> &'static str {
+        match self {
+            Self::Look => "look_id",
+            Self::Query => "query_id",
+            Self::Dashboard => "dashboard_id",
+            Self::DashboardElement => "dashboard_element_id",
+        }
+    }
+
+    /// The formats Looker renders this kind to: only dashboards make PDFs.
+    pub fn formats(self) -> &'static [ResultFormat] {
+        match self {
+            Self::Dashboard => &[ResultFormat::Pdf, ResultFormat::Png, ResultFormat::Jpg],
+            _ => &[ResultFormat::Png, ResultFormat::Jpg],
+        }
+    }
+
+    /// The format a tool picks when none is given.
+    pub fn default_format(self) -> ResultFormat {
+        self.formats()[0]
+    }
+
+    /// The size a tool picks when none is given, in pixels: a dashboard at
+    /// full HD, a look or query as a large chart, a tile as a small one.
+    pub fn default_size(self) -> (u32, u32) {
+        match self {
+            Self::Look | Self::Query => (1200, 800),
+            Self::Dashboard => (1920, 1080),
+            Self::DashboardElement => (800, 600),
+        }
+    }
+}
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResultFormat {
+    /// PNG image.
+    Png,
+    /// JPEG image.
+    Jpg,
+    /// PDF document (dashboards only).
+    Pdf,
+}
+
+impl ResultFormat {
+    /// Every format.
+    pub const ALL: [ResultFormat; 3] = [Self::Png, Self::Jpg, Self::Pdf];
+
+    /// Looker's name of the format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Png => "png",
+            Self::Jpg => "jpg",
+            Self::Pdf => "pdf",
+        }
+    }
+
+    /// The content type of its results.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Png => "image/png",
+            Self::Jpg => "image/jpeg",
+            Self::Pdf => "application/pdf",
+        }
+    }
+
+    /// Parses `format` as a format `kind` renders to; the error names the
+    /// formats that would do.
+    pub fn for_kind(kind: RenderKind, format: &str) -> Result<Self, String> {
+        kind.formats().iter().copied().find(|f| f.as_str() == format).ok_or_else(|| {
+            let names: Vec<Quoted> = kind.formats().iter().map(|f| Quoted(f.as_str())).collect();
+            text!("must be ", Joined(&names, " or "), " for a ", kind.noun(), ", not ", Quoted(format))
+        })
+    }
+}
+
+/// Looker's PDF paper sizes (`pdf_paper_size`).
+pub const PDF_PAPER_SIZES: [&str; 9] = ["letter", "legal", "tabloid", "a0", "a1", "a2", "a3", "a4", "a5"];
+
+/// Looker's dashboard layouts (`dashboard_style`).
+pub const DASHBOARD_STYLES: [&str; 2] = ["tiled", "single_column"];
+
+/// Checks a value against a list of allowed ones; the error lists them.
+pub fn one_of(value: &str, allowed: &[&str]) -> Result<(), String> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    let names: Vec<Quoted> = allowed.iter().map(|a| Quoted(a)).collect();
+    Err(text!("must be one of ", Joined(&names, ", "), ", not ", Quoted(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table as `js/render-kinds.js` holds it for the JS surfaces.
+    fn render_kinds_module() -> String {
+        let list = |items: &[&str]| {
+            let quoted: Vec<String> = items.iter().map(|s| text!('\'', s, '\'')).collect();
+            text!('[', Joined(&quoted, ", "), ']')
+        };
+        let mut kinds = String::new();
+        for kind in RenderKind::ALL {
+            let formats: Vec<&str> = kind.formats().iter().map(|f| f.as_str()).collect();
+            let (width, height) = kind.default_size();
+            kinds.push_str(&text!(
+                "    { kind: '", kind.name(), "', idName: '", kind.id_name(), "', path: '", kind.path(),
+                "', noun: '", kind.noun(), "', formats: ", list(&formats), ", defaultFormat: '",
+                kind.default_format().as_str(), "', defaultWidth: ", width, ", defaultHeight: ", height, " },\n"
+            ));
+        }
+        let mut formats = String::new();
+        for format in ResultFormat::ALL {
+            formats.push_str(&text!(
+                "    { format: '", format.as_str(), "', contentType: '", format.content_type(), "' },\n"
+            ));
+        }
+        text!(
+            "// The render kinds, formats and options Looker's render-task API takes: one table that the\n",
+            "// CLI, the demo page and the sandbox read. Written from core/src/params.rs by its tests\n",
+            "// (`UPDATE_RENDER_KINDS=1 cargo test -p looker-render-core`); do not edit by hand.\n",
+            "const deepFreeze = (value) => {\n",
+            "  if (value && typeof value === 'object') Object.values(value).forEach(deepFreeze);\n",
+            "  return Object.freeze(value);\n",
+            "};\n\n",
+            "export const renderKinds = deepFreeze({\n",
+            "  kinds: [\n", kinds, "  ],\n",
+            "  formats: [\n", formats, "  ],\n",
+            "  pdfPaperSizes: ", list(&PDF_PAPER_SIZES), ",\n",
+            "  dashboardStyles: ", list(&DASHBOARD_STYLES), ",\n",
+            "  maxDimension: ", MAX_DIMENSION, ",\n",
+            "});\n"
+        )
+    }
+
+    #[test]
+    fn js_render_kinds_match_this_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../js/render-kinds.js");
+        let expected = render_kinds_module();
+        if std::env::var_os("UPDATE_RENDER_KINDS").is_some() {
+            std::fs::write(path, &expected).unwrap();
+        }
+        let actual = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "js/render-kinds.js differs from core/src/params.rs; run UPDATE_RENDER_KINDS=1 cargo test -p looker-render-core"
+        );
+    }
+
+    #[test]
+    fn formats_fit_the_kind() {
+        assert_eq!(ResultFormat::for_kind(RenderKind::Dashboard, "pdf"), Ok(ResultFormat::Pdf));
+        assert_eq!(ResultFormat::for_kind(RenderKind::Look, "jpg"), Ok(ResultFormat::Jpg));
+        assert_eq!(
+            ResultFormat::for_kind(RenderKind::Look, "pdf"),
+            Err("must be \"png\" or \"jpg\" for a look, not \"pdf\"".into())
+        );
+        assert!(ResultFormat::for_kind(RenderKind::DashboardElement, "pdf").unwrap_err().contains("dashboard element"));
+        assert!(ResultFormat::for_kind(RenderKind::Dashboard, "PNG").is_err());
+        assert!(RenderKind::ALL.iter().all(|k| k.formats().contains(&k.default_format())));
+    }
+
+    #[test]
+    fn allowed_values_are_listed() {
+        assert_eq!(one_of("a4", &PDF_PAPER_SIZES), Ok(()));
+        assert!(one_of("a9", &PDF_PAPER_SIZES).unwrap_err().contains("\"letter\", \"legal\""));
+        assert!(one_of("grid", &DASHBOARD_STYLES).unwrap_err().ends_with("not \"grid\""));
+    }
+}

@@ -1,0 +1,315 @@
+//! Checking a parsed response against Looker's schema without decoding it:
+//! the caller gets the server's own object, once every property this client
+//! knows has been found to have the type the spec gives it. The tables here
+//! mirror the serde models of [`crate::models`]; tests (and the
+//! `decode_render_task` fuzzer) hold the two to the same verdict on any input.
+
+use crate::value::{Kind, Value};
+
+/// The JSON type a property must have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// A string.
+    String,
+    /// A string or `null`.
+    StringOrNull,
+    /// A whole number or `null` (Looker's `integer` with `int64`).
+    IntegerOrNull,
+    /// Any number or `null`.
+    NumberOrNull,
+    /// An object whose every value is a boolean (Looker's `can`).
+    Permissions,
+    /// An array of Looker `ValidationErrorDetail`s, or `null`.
+    ValidationErrorsOrNull,
+}
+
+impl Shape {
+    /// What the shape is, for messages.
+    pub fn described(self) -> &'static str {
+        match self {
+            Self::String => "a string",
+            Self::StringOrNull => "a string or null",
+            Self::IntegerOrNull => "a whole number or null",
+            Self::NumberOrNull => "a number or null",
+            Self::Permissions => "an object of booleans",
+            Self::ValidationErrorsOrNull => "an array of validation errors or null",
+        }
+    }
+}
+
+/// One property of a Looker type: its name and shape. Every property is
+/// optional in responses (the `fields` parameter leaves some out).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The property's name.
+    pub name: &'static str,
+    /// Its type.
+    pub shape: Shape,
+}
+
+const fn field(name: &'static str, shape: Shape) -> Field {
+    Field { name, shape }
+}
+
+/// Looker's `RenderTask` ([`crate::models::RenderTask`]).
+pub const RENDER_TASK: &[Field] = &[
+    field("can", Shape::Permissions),
+    field("created_at", Shape::StringOrNull),
+    field("dashboard_filters", Shape::StringOrNull),
+    field("dashboard_id", Shape::StringOrNull),
+    field("dashboard_style", Shape::StringOrNull),
+    field("finalized_at", Shape::StringOrNull),
+    field("height", Shape::IntegerOrNull),
+    field("id", Shape::String),
+    field("look_id", Shape::StringOrNull),
+    field("lookml_dashboard_id", Shape::StringOrNull),
+    field("query_id", Shape::StringOrNull),
+    field("dashboard_element_id", Shape::StringOrNull),
+    field("query_runtime", Shape::NumberOrNull),
+    field("render_runtime", Shape::NumberOrNull),
+    field("result_format", Shape::StringOrNull),
+    field("runtime", Shape::NumberOrNull),
+    field("status", Shape::StringOrNull),
+    field("status_detail", Shape::StringOrNull),
+    field("user_id", Shape::StringOrNull),
+    field("width", Shape::IntegerOrNull),
+];
+
+/// Looker's `ValidationErrorDetail` ([`crate::models::ValidationErrorDetail`]).
+pub const VALIDATION_ERROR_DETAIL: &[Field] = &[
+    field("field", Shape::StringOrNull),
+    field("code", Shape::StringOrNull),
+    field("message", Shape::StringOrNull),
+    field("documentation_url", Shape::StringOrNull),
+];
+
+/// Looker's `Error` and `ValidationError` ([`crate::models::ErrorBody`]).
+pub const ERROR: &[Field] = &[
+    field("message", Shape::StringOrNull),
+    field("documentation_url", Shape::StringOrNull),
+    field("errors", Shape::ValidationErrorsOrNull),
+];
+
+/// Looker's `AccessToken` ([`crate::models::AccessToken`]); `access_token`
+/// itself is required, which [`crate::auth`] checks.
+pub const ACCESS_TOKEN: &[Field] = &[
+    field("access_token", Shape::String),
+    field("token_type", Shape::StringOrNull),
+    field("expires_in", Shape::NumberOrNull),
+];
+
+/// Where a value broke the schema, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The property path: `width`, `can.show`, `errors.0.field`; empty for
+    /// the value itself.
+    pub path: String,
+    /// What the schema asks for there.
+    pub expected: &'static str,
+    /// What was there.
+    pub found: Kind,
+}
+
+impl Mismatch {
+    /// "property width: expected a whole number or null, found a string".
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if !self.path.is_empty() {
+            out.push_str("property ");
+            out.push_str(&self.path);
+            out.push_str(": ");
+        }
+        crate::text!(out, "expected ", self.expected, ", found ", self.found.described())
+    }
+}
+
+/// Checks that `value` is an object whose properties named in `fields` (when
+/// present) have their shapes. Other properties pass through unchecked:
+/// a newer Looker may add some.
+pub fn check<V: Value>(fields: &[Field], value: &V) -> Result<(), Mismatch> {
+    if value.kind() != Kind::Object {
+        return Err(Mismatch { path: String::new(), expected: "a JSON object", found: value.kind() });
+    }
+    for field in fields {
+        if let Some(property) = value.get(field.name) {
+            check_shape(field.shape, &property).map_err(|(inner, found)| Mismatch {
+                path: match inner {
+                    Some(inner) => crate::text!(field.name, '.', inner),
+                    None => field.name.to_owned(),
+                },
+                expected: field.shape.described(),
+                found,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks one property; on failure, the path below it (if any) and what was found.
+fn check_shape<V: Value>(shape: Shape, value: &V) -> Result<(), (Option<String>, Kind)> {
+    let kind = value.kind();
+    let fits = match shape {
+        Shape::String => kind == Kind::String,
+        Shape::StringOrNull => matches!(kind, Kind::String | Kind::Null),
+        Shape::NumberOrNull => matches!(kind, Kind::Number | Kind::Null),
+        Shape::IntegerOrNull => kind == Kind::Null || value.number().is_some_and(is_int64),
+        Shape::Permissions => {
+            if kind != Kind::Object {
+                return Err((None, kind));
+            }
+            for key in value.keys() {
+                let found = value.get(&key).map_or(Kind::Undefined, |v| v.kind());
+                if found != Kind::Boolean {
+                    return Err((Some(key), found));
+                }
+            }
+            true
+        }
+        Shape::ValidationErrorsOrNull if kind == Kind::Null => true,
+        Shape::ValidationErrorsOrNull => {
+            if kind != Kind::Array {
+                return Err((None, kind));
+            }
+            for (i, item) in value.items().iter().enumerate() {
+                if let Err(mismatch) = check(VALIDATION_ERROR_DETAIL, item) {
+                    let mut path = crate::text!(i);
+                    if !mismatch.path.is_empty() {
+                        path.push('.');
+                        path.push_str(&mismatch.path);
+                    }
+                    return Err((Some(path), mismatch.found));
+                }
+            }
+            true
+        }
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err((None, kind))
+    }
+}
+
+/// Whether a JS number is a whole number an `int64` holds (what serde's
+/// `i64` takes from JSON: `JSON.parse` makes no difference between 1 and 1.0).
+fn is_int64(number: f64) -> bool {
+    number.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&number)
+}
+
+/// A property of a checked value as a string, when it is one.
+pub fn string_of<V: Value>(value: &V, name: &str) -> Option<String> {
+    value.get(name)?.string()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The tables against the serde models: the same verdict on every
+    //! property with a value of every kind.
+    use super::*;
+    use crate::models::{AccessToken, ErrorBody, RenderTask, ValidationErrorDetail};
+    use serde::de::DeserializeOwned;
+    use serde_json::{json, Value as Json};
+
+    /// A value of each JSON kind, with the edge cases of numbers.
+    fn samples() -> Vec<Json> {
+        vec![
+            json!(null),
+            json!(true),
+            json!(0),
+            json!(-7),
+            json!(1.5),
+            json!(1e300),
+            json!("x"),
+            json!([]),
+            json!([{}]),
+            json!({}),
+            json!({"a": true}),
+            json!({"a": 1}),
+            json!([{"field": "w", "code": "c", "message": "m", "documentation_url": null}]),
+            json!([{"field": 1}]),
+        ]
+    }
+
+    /// serde's verdict on a value as JSON.parse leaves it (whole floats are
+    /// integers there).
+    fn serde_accepts<T: DeserializeOwned>(value: &Json) -> bool {
+        serde_json::from_value::<T>(js_normalized(value)).is_ok()
+    }
+
+    /// What `JSON.parse` makes of a value: one number type, so 2.0 is 2.
+    pub(crate) fn js_normalized(value: &Json) -> Json {
+        match value {
+            Json::Number(n) => match n.as_f64() {
+                Some(f) if is_int64(f) => json!(f as i64),
+                _ => value.clone(),
+            },
+            Json::Array(items) => Json::Array(items.iter().map(js_normalized).collect()),
+            Json::Object(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), js_normalized(v))).collect()),
+            other => other.clone(),
+        }
+    }
+
+    fn agree<T: DeserializeOwned>(fields: &[Field], required: &[&str]) {
+        for field in fields {
+            for sample in samples() {
+                let mut object = serde_json::Map::new();
+                for name in required {
+                    object.insert((*name).to_owned(), json!("r"));
+                }
+                object.insert(field.name.to_owned(), sample.clone());
+                let value = Json::Object(object);
+                assert_eq!(
+                    check(fields, &value).is_ok(),
+                    serde_accepts::<T>(&value),
+                    "{} = {sample}: the table and the serde model disagree",
+                    field.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tables_agree_with_the_models() {
+        agree::<RenderTask>(RENDER_TASK, &[]);
+        agree::<ValidationErrorDetail>(VALIDATION_ERROR_DETAIL, &[]);
+        agree::<ErrorBody>(ERROR, &[]);
+        agree::<AccessToken>(ACCESS_TOKEN, &["access_token"]);
+    }
+
+    #[test]
+    fn tables_name_every_property_of_the_models() {
+        let names = |fields: &[Field]| {
+            let mut names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            names.sort_unstable();
+            names
+        };
+        let mut everything = serde_json::Map::new();
+        for field in RENDER_TASK {
+            everything.insert(field.name.to_owned(), json!(null));
+        }
+        everything.insert("can".into(), json!({}));
+        everything.insert("id".into(), json!("1"));
+        let task: RenderTask = serde_json::from_value(Json::Object(everything)).unwrap();
+        let serialized = serde_json::to_value(task).unwrap();
+        let mut model: Vec<&str> = serialized.as_object().unwrap().keys().map(String::as_str).collect();
+        model.sort_unstable();
+        assert_eq!(names(RENDER_TASK), model);
+        let detail = serde_json::to_value(ValidationErrorDetail::default()).unwrap();
+        let mut model: Vec<&str> = detail.as_object().unwrap().keys().map(String::as_str).collect();
+        model.sort_unstable();
+        assert_eq!(names(VALIDATION_ERROR_DETAIL), model);
+    }
+
+    #[test]
+    fn mismatches_name_the_property() {
+        let error = check(RENDER_TASK, &json!({"id": "1", "width": "wide"})).unwrap_err();
+        assert_eq!(error.describe(), "property width: expected a whole number or null, found a string");
+        let error = check(RENDER_TASK, &json!({"can": {"show": "yes"}})).unwrap_err();
+        assert_eq!(error.path, "can.show");
+        let error = check(ERROR, &json!({"errors": [{"field": "w"}, {"code": 7}]})).unwrap_err();
+        assert_eq!(error.path, "errors.1.code");
+        assert_eq!(check(RENDER_TASK, &json!([1])).unwrap_err().describe(), "expected a JSON object, found an array");
+        assert!(check(RENDER_TASK, &json!({"id": "1", "width": 2.0, "new": [1]})).is_ok());
+        assert!(check(RENDER_TASK, &json!({"width": 2.5})).is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! Messages built from pieces. The wasm build carries no `core::fmt` (its
+//! float and integer formatting alone is most of a small client), so every
+//! message in the core is written with [`text!`](crate::text!) instead of `format!`.
+
+/// Something that can be appended to a message.
+pub trait Piece {
+    /// Appends itself to `out`.
+    fn put(&self, out: &mut String);
+}
+
+impl Piece for str {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn put(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn put(&self, out: &mut String) {
+        (**self).put(out);
+    }
+}
+
+impl Piece for char {
+    fn put(&self, out: &mut String) {
+        out.push(*self);
+    }
+}
+
+impl Piece for u16 {
+    fn put(&self, out: &mut String) {
+        put_u64(u64::from(*self), out);
+    }
+}
+
+impl Piece for u32 {
+    fn put(&self, out: &mut String) {
+        put_u64(u64::from(*self), out);
+    }
+}
+
+impl Piece for usize {
+    fn put(&self, out: &mut String) {
+        put_u64(*self as u64, out);
+    }
+}
+
+impl Piece for u64 {
+    fn put(&self, out: &mut String) {
+        put_u64(*self, out);
+    }
+}
+
+/// A JS number, written as JavaScript would for the values messages show.
+impl Piece for f64 {
+    fn put(&self, out: &mut String) {
+        put_number(*self, out);
+    }
+}
+
+/// A string in double quotes, as a caller's value is quoted in messages.
+pub struct Quoted<'a>(pub &'a str);
+
+impl Piece for Quoted<'_> {
+    fn put(&self, out: &mut String) {
+        out.push('"');
+        out.push_str(self.0);
+        out.push('"');
+    }
+}
+
+/// Pieces joined by a separator: `Joined(&["a", "b"], ", ")`.
+pub struct Joined<'a, T>(pub &'a [T], pub &'a str);
+
+impl<T: Piece> Piece for Joined<'_, T> {
+    fn put(&self, out: &mut String) {
+        for (i, piece) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str(self.1);
+            }
+            piece.put(out);
+        }
+    }
+}
+
+/// Builds a `String` from pieces: `text!("width must be ", 1u32, " or more")`.
+#[macro_export]
+macro_rules! text {
+    ($($piece:expr),* $(,)?) => {{
+        let mut out = ::std::string::String::new();
+        $( $crate::text::Piece::put(&$piece, &mut out); )*
+        out
+    }};
+}
+
+/// Appends `n` in decimal.
+pub fn put_u64(mut n: u64, out: &mut String) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
+
+/// Appends a JS number: whole numbers whole, fractions to six places with
+/// trailing zeros dropped, from 1e19 on (past a u64) as `1e+19`. Good for
+/// messages, not a full `Number.prototype.toString`.
+pub fn put_number(value: f64, out: &mut String) {
+    if value.is_nan() {
+        return out.push_str("NaN");
+    }
+    if value < 0.0 {
+        out.push('-');
+    }
+    let value = value.abs();
+    if value.is_infinite() {
+        return out.push_str("Infinity");
+    }
+    if value >= 1e19 {
+        // The leading digit and the exponent, as JS writes from 1e21 on.
+        let exponent = value.log10().floor();
+        put_u64((value / 10f64.powf(exponent)).trunc() as u64, out);
+        out.push_str("e+");
+        return put_u64(exponent as u64, out);
+    }
+    if value >= 1e12 {
+        // Six decimals would overflow a u64 here; such numbers are whole in messages.
+        return put_u64(value.round() as u64, out);
+    }
+    let micros = (value * 1e6).round() as u64;
+    put_u64(micros / 1_000_000, out);
+    let mut fraction = micros % 1_000_000;
+    if fraction == 0 {
+        return;
+    }
+    out.push('.');
+    let mut scale = 100_000;
+    while fraction > 0 {
+        out.push(char::from(b'0' + (fraction / scale) as u8));
+        fraction %= scale;
+        scale /= 10;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_join_without_fmt() {
+        let name = String::from("width");
+        assert_eq!(text!(name, " must be ", 1u32, "–", 16_384u32, ", not ", 1.5f64), "width must be 1–16384, not 1.5");
+        assert_eq!(text!(Quoted("a4"), ' ', Joined(&["x", "y"], ", ")), "\"a4\" x, y");
+        assert_eq!(text!(0u16, u64::MAX), "018446744073709551615");
+    }
+
+    #[test]
+    fn numbers_as_javascript_shows_them() {
+        let show = |value: f64| text!(value);
+        for (value, shown) in [
+            (0.0, "0"),
+            (1.5, "1.5"),
+            (-2.25, "-2.25"),
+            (16385.0, "16385"),
+            (0.1, "0.1"),
+            (0.000_05, "0.00005"),
+            (1e-9, "0"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-Infinity"),
+            (f64::INFINITY, "Infinity"),
+            (1e21, "1e+21"),
+            (123_456_789_012_345.0, "123456789012345"),
+            (5e13 + 0.5, "50000000000001"),
+            (1e20, "1e+20"),
+            (1.8e19, "1e+19"),
+            (9e18, "9000000000000000000"),
+        ] {
+            assert_eq!(show(value), shown, "{value}");
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! URLs: the API root a client talks to, and percent-encoding of the parts
+//! callers supply, so that no id or parameter can change a URL's structure.
+
+use crate::error::ArgumentError;
+use crate::text;
+
+/// The path every Looker API 4.0 call lives under.
+pub const API_PATH: &str = "/api/4.0";
+
+/// The API root a client talks to: `https://host[:port]/api/4.0`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiBase {
+    root: String,
+    host: String,
+    https: bool,
+}
+
+impl ApiBase {
+    /// Parses a Looker SDK `base_url` (`https://acme.looker.com:19999`), with or
+    /// without `/api/4.0` and trailing slashes.
+    pub fn parse(base_url: &str) -> Result<Self, ArgumentError> {
+        let invalid =
+            |why: &str| ArgumentError::Type(text!("baseUrl must be an http(s) URL such as https://acme.looker.com:19999 (", why, ")"));
+        let trimmed = base_url.trim();
+        let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(trimmed, "https://") {
+            (true, rest)
+        } else if let Some(rest) = strip_prefix_ignore_case(trimmed, "http://") {
+            (false, rest)
+        } else {
+            return Err(invalid("it has no http:// or https:// scheme"));
+        };
+        if rest.contains(['?', '#']) {
+            return Err(invalid("it has a query or fragment"));
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(invalid("credentials do not belong in the URL"));
+        }
+        let host = host_of(authority).ok_or_else(|| invalid("it has no host"))?;
+        let mut path = path.trim_end_matches('/');
+        if let Some(prefix) = path.strip_suffix(API_PATH) {
+            path = prefix;
+        }
+        let scheme = if https { "https://" } else { "http://" };
+        Ok(Self { root: text!(scheme, authority, path, API_PATH), host: host.to_ascii_lowercase(), https })
+    }
+
+    /// The API root, ending in `/api/4.0`.
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    /// Whether requests travel encrypted.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+
+    /// Whether the host is this machine (`localhost`, `127.0.0.0/8`, `::1`),
+    /// where plain http cannot leak a token onto a network.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host.as_str();
+        host == "localhost"
+            || host == "[::1]"
+            || host
+                .strip_prefix("127.")
+                .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok()))
+    }
+
+    /// The URL of `path` (which starts with `/`) with `query`.
+    pub fn url(&self, path: &str, query: &Query) -> String {
+        let mut url = String::with_capacity(self.root.len() + path.len() + query.0.len() + 1);
+        url.push_str(&self.root);
+        url.push_str(path);
+        if !query.0.is_empty() {
+            url.push('?');
+            url.push_str(&query.0);
+        }
+        url
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// The host of `host[:port]` or `[v6]:port`, if any.
+fn host_of(authority: &str) -> Option<&str> {
+    let host =
+        if authority.starts_with('[') { &authority[..=authority.find(']')?] } else { authority.split(':').next()? };
+    (!host.is_empty()).then_some(host)
+}
+
+/// The path of a URL, for messages: never the query, which may carry
+/// parameters a caller would rather not see in a log.
+pub fn path_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let path_start = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
+    let path_end = url.find('?').unwrap_or(url.len());
+    url.get(path_start..path_end.max(path_start)).unwrap_or("")
+}
+
+/// Percent-encodes `value` as one path segment: all but RFC 3986's
+/// unreserved characters, so `/`, `?` and `#` cannot change the URL.
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    encode(value, b"-._~", &mut out);
+    out
+}
+
+fn encode(value: &str, safe: &[u8], out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || safe.contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+    }
+}
+
+/// A query string (or form body) under construction, parameters in the order added.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query(String);
+
+impl Query {
+    /// Adds `name=value`; the value is percent-encoded, commas stay, as in
+    /// Looker's `fields=a,b`.
+    pub fn push(&mut self, name: &str, value: &str) {
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        self.0.push_str(name);
+        self.0.push('=');
+        encode(value, b"-._~,", &mut self.0);
+    }
+
+    /// Adds `name=value` when there is a value.
+    pub fn push_opt(&mut self, name: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.push(name, value);
+        }
+    }
+
+    /// The encoded text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The encoded text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gets_the_api_path_once() {
+        for url in [
+            "https://acme.looker.com:19999",
+            "https://acme.looker.com:19999/",
+            "https://acme.looker.com:19999/api/4.0",
+            "https://acme.looker.com:19999/api/4.0/",
+            " https://acme.looker.com:19999// ",
+            "HTTPS://acme.looker.com:19999",
+        ] {
+            assert_eq!(ApiBase::parse(url).unwrap().root(), "https://acme.looker.com:19999/api/4.0", "{url}");
+        }
+        assert_eq!(
+            ApiBase::parse("http://127.0.0.1:8100/looker").unwrap().root(),
+            "http://127.0.0.1:8100/looker/api/4.0"
+        );
+    }
+
+    #[test]
+    fn base_url_must_be_http() {
+        for url in
+            ["", "acme.looker.com", "ftp://acme.looker.com", "https://", "https://:443", "https://a.com?x=1", "https://u:p@a.com"]
+        {
+            assert!(matches!(ApiBase::parse(url), Err(ArgumentError::Type(m)) if m.starts_with("baseUrl")), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for url in
+            ["http://127.0.0.1:1", "http://localhost", "http://LOCALHOST:80", "http://[::1]:8080", "http://127.255.0.1"]
+        {
+            assert!(ApiBase::parse(url).unwrap().is_loopback(), "{url}");
+        }
+        for url in
+            ["http://127.0.0.1.evil.com", "http://localhost.evil.com", "http://10.0.0.1", "http://[::2]", "http://128.0.0.1"]
+        {
+            assert!(!ApiBase::parse(url).unwrap().is_loopback(), "{url}");
+        }
+    }
+
+    #[test]
+    fn encoding_keeps_the_structure() {
+        assert_eq!(encode_component("a/b?c#d"), "a%2Fb%3Fc%23d");
+        assert_eq!(encode_component("é %"), "%C3%A9%20%25");
+        let mut query = Query::default();
+        query.push("fields", "id,status");
+        query.push("theme", "dark mode&x=1");
+        query.push_opt("none", None);
+        assert_eq!(query.as_str(), "fields=id,status&theme=dark%20mode%26x%3D1");
+    }
+
+    #[test]
+    fn paths_for_messages_leave_out_the_query() {
+        assert_eq!(path_of("https://a.com:1/api/4.0/render_tasks/x?fields=id"), "/api/4.0/render_tasks/x");
+        assert_eq!(path_of("https://a.com"), "");
+        assert_eq!(path_of("garbage?x"), "");
+    }
+}

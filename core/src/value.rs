@@ -1,0 +1,109 @@
+//! A read-only view of a parsed JSON or JavaScript value, so that every check
+//! on what callers pass in and what Looker sends back is written once, here,
+//! and runs the same natively (over `serde_json::Value`, in tests and fuzzers)
+//! and in the wasm build (over JS values, with no second parse).
+
+/// What kind of value a [`Value`] is, as JavaScript's `typeof` and JSON see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `undefined`, or a missing property.
+    Undefined,
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Boolean,
+    /// A number (JSON and JavaScript have one number type).
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// A function (only from callers, never in JSON).
+    Function,
+    /// Any other object.
+    Object,
+    /// Anything else a caller can pass (a symbol, a bigint).
+    Other,
+}
+
+impl Kind {
+    /// The kind with its article, for messages: "a string", "an array".
+    pub fn described(self) -> &'static str {
+        match self {
+            Self::Undefined => "undefined",
+            Self::Null => "null",
+            Self::Boolean => "a boolean",
+            Self::Number => "a number",
+            Self::String => "a string",
+            Self::Array => "an array",
+            Self::Function => "a function",
+            Self::Object => "an object",
+            Self::Other => "another type",
+        }
+    }
+}
+
+/// Read access to a value. Implemented for JS values by the wasm crate and
+/// for `serde_json::Value` here.
+pub trait Value: Clone {
+    /// Its kind.
+    fn kind(&self) -> Kind;
+    /// An own property of an object; `None` when missing or `undefined`.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// An object's own enumerable keys, in order; empty for anything else.
+    fn keys(&self) -> Vec<String>;
+    /// An array's items; empty for anything else.
+    fn items(&self) -> Vec<Self>;
+    /// The string, if it is one.
+    fn string(&self) -> Option<String>;
+    /// The number, if it is one.
+    fn number(&self) -> Option<f64>;
+    /// The boolean, if it is one.
+    fn boolean(&self) -> Option<bool>;
+    /// Whether it is the host's abort signal (`AbortSignal` in JS).
+    fn is_abort_signal(&self) -> bool {
+        false
+    }
+    /// Whether it is `null` or `undefined` (JS options treat both as "not given").
+    fn is_nullish(&self) -> bool {
+        matches!(self.kind(), Kind::Undefined | Kind::Null)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Value for serde_json::Value {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::Null => Kind::Null,
+            Self::Bool(_) => Kind::Boolean,
+            Self::Number(_) => Kind::Number,
+            Self::String(_) => Kind::String,
+            Self::Array(_) => Kind::Array,
+            Self::Object(_) => Kind::Object,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key).cloned()
+    }
+
+    fn keys(&self) -> Vec<String> {
+        self.as_object().map(|object| object.keys().cloned().collect()).unwrap_or_default()
+    }
+
+    fn items(&self) -> Vec<Self> {
+        self.as_array().cloned().unwrap_or_default()
+    }
+
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+}

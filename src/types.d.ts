@@ -1,0 +1,110 @@
+// The TypeScript that wasm-bindgen cannot derive: the open status union, the
+// one-of render request, options that hold functions and signals. Appended to
+// the package's index.d.ts (src/lib.rs includes it); the models (RenderTask,
+// ValidationErrorDetail) come from the core's serde types through tsify, and
+// the error classes from js/errors.js.
+/** A render task's status; a status this client does not know is passed through. */
+export type RenderTaskStatus =
+  | 'enqueued_for_query'
+  | 'querying'
+  | 'enqueued_for_render'
+  | 'rendering'
+  | 'success'
+  | 'failure'
+  | (string & {});
+
+/** Options of `new LookerClient(...)`. */
+export interface LookerClientOptions {
+  /** The Looker API host, as the Looker SDKs' `base_url`: `https://acme.looker.com:19999`. `/api/4.0` is appended unless present. */
+  baseUrl: string;
+  /** An API access token, sent as `Authorization: token <accessToken>`. */
+  accessToken?: string;
+  /** Returns the current access token; called before each request (for hosts that own the session). */
+  getAccessToken?: () => string | Promise<string>;
+  /** API credentials (Looker's client id): the client logs in, and renews its token before it expires. */
+  clientId?: string;
+  /** API credentials (Looker's client secret); never sent anywhere but the login's form body. */
+  clientSecret?: string;
+  /** Allows plain http to a host other than this machine (default false: tokens must not travel in clear text). */
+  allowInsecureHttp?: boolean;
+  /** The `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+  /** Deadline of each call in milliseconds, retries and body included (default 120000). */
+  timeoutMs?: number;
+  /** How many times a failed request may be repeated (default 3). Reads repeat on 429, 502, 503, 504 and network errors; creates only on 429. */
+  maxRetries?: number;
+  /** The largest render result accepted, in bytes (default 256 MiB). */
+  maxResultBytes?: number;
+}
+
+/** Options of a single call. */
+export interface CallOptions {
+  /** Only these properties: `'id,status'` or `['id', 'status']`. */
+  fields?: string | string[];
+  /** Aborts the call; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Options of `waitForRenderTask` and `render`. */
+export interface WaitOptions {
+  /** Stops waiting at once; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Gives up after this many milliseconds with a `RenderTimeoutError` (default 600000). */
+  timeoutMs?: number;
+  /** Called once per status change, in order, with the task. */
+  onProgress?: (task: RenderTask) => void;
+}
+
+export type ResultFormat = 'png' | 'jpg' | 'pdf';
+export type PdfPaperSize = 'letter' | 'legal' | 'tabloid' | 'a0' | 'a1' | 'a2' | 'a3' | 'a4' | 'a5';
+
+/** The body of Looker's "Create Dashboard Render Task". */
+export interface CreateDashboardRenderTask {
+  /** Filter values to apply to the dashboard queries, in URL query format: `'Region=EMEA&Date=7 days'`. */
+  dashboard_filters?: string;
+  /** Dashboard layout style. */
+  dashboard_style?: 'tiled' | 'single_column';
+  /** IDs of tabs to render (ID on a UDD and a tab label on LookML dashboards). */
+  tab_ids?: string[];
+}
+
+/** The dashboard-only parameters of a render. */
+export interface DashboardRenderOptions {
+  body?: CreateDashboardRenderTask;
+  pdf_paper_size?: PdfPaperSize;
+  pdf_landscape?: boolean;
+  long_tables?: boolean;
+  /** Theme to apply; renders the embedded version of the dashboard. */
+  theme?: string;
+}
+
+/** `createDashboardRenderTask`'s request. */
+export interface DashboardRenderTaskRequest extends DashboardRenderOptions {
+  dashboard_id: string;
+  result_format: ResultFormat;
+  width: number;
+  height: number;
+  fields?: string | string[];
+}
+
+type ImageSize = { result_format: 'png' | 'jpg'; width: number; height: number };
+
+/** What `render` renders: exactly one id, a format that fits it, and a size. */
+export type RenderRequest =
+  | (ImageSize & { look_id: string; query_id?: never; dashboard_id?: never; dashboard_element_id?: never })
+  | (ImageSize & { query_id: string; look_id?: never; dashboard_id?: never; dashboard_element_id?: never })
+  | (ImageSize & { dashboard_element_id: string; look_id?: never; query_id?: never; dashboard_id?: never })
+  | (DashboardRenderOptions & { dashboard_id: string; result_format: ResultFormat; width: number; height: number; look_id?: never; query_id?: never; dashboard_element_id?: never });
+
+/** A downloaded result: the bytes exactly as Looker sent them. */
+export interface RenderTaskResults {
+  bytes: Uint8Array;
+  /** `image/png`, `image/jpeg` or `application/pdf`. */
+  contentType: string;
+}
+
+/** What `render` resolves with. */
+export interface RenderResult extends RenderTaskResults {
+  /** The finished task. */
+  task: RenderTask;
+}
