@@ -45,9 +45,6 @@ const snippetDir = (dir) => {
   const [only] = readdirSync(base);
   return join(base, only, 'js');
 };
-// js/io.js imports the error classes; wasm-bindgen copies only what the wasm
-// itself imports, so errors.js goes beside it by hand.
-for (const dir of ['node', 'web']) cpSync(join(root, 'js/errors.js'), join(snippetDir(dir), 'errors.js'));
 const nodeSnippets = snippetDir('node');
 for (const file of readdirSync(nodeSnippets)) {
   const path = join(nodeSnippets, file);

@@ -157,3 +157,11 @@ impl Value for Js {
         self.0.has_type::<AbortSignal>()
     }
 }
+
+// The error classes js/io.js builds; bound here so that wasm-bindgen ships
+// errors.js beside io.js (it copies only the modules the wasm names).
+#[wasm_bindgen(module = "/js/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = LookerError)]
+    pub type LookerError;
+}
