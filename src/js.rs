@@ -1,7 +1,6 @@
-//! What the wasm layer binds from JavaScript: the global `fetch` (never
-//! through `window`, which Node and workers lack), the clock, and the I/O
-//! helpers and error builders of `js/io.js`; and the core's [`Value`] view
-//! of JS values.
+//! What the wasm layer binds from JavaScript: the clock, the I/O loop of
+//! `js/driver.js`, the values of `js/values.js`; and the core's [`Value`]
+//! view of JS values.
 
 use js_sys::{Array, Object, Promise, Reflect};
 use looker_render_core::value::{Kind, Value};
@@ -10,10 +9,6 @@ use web_sys::AbortSignal;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `fetch` (browsers, workers, Node 18+).
-    #[wasm_bindgen(js_name = fetch)]
-    pub fn global_fetch(input: &str, init: &JsValue) -> Promise;
-
     /// `Date.now()`.
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub fn now_ms() -> f64;
@@ -23,22 +18,41 @@ extern "C" {
     pub fn random() -> f64;
 }
 
-#[wasm_bindgen(module = "/js/io.js")]
+#[wasm_bindgen(module = "/js/driver.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = requestInit)]
-    pub fn request_init(
+    /// A client's I/O: its fetch and token callback, and the calls waiting for a login.
+    pub type Io;
+    #[wasm_bindgen(constructor)]
+    pub fn new(fetch: &JsValue, get_access_token: &JsValue) -> Io;
+
+    /// Runs a call to its end with fetch and timers.
+    pub fn drive(
+        io: &Io,
+        call: crate::PendingCall,
+        signal: Option<AbortSignal>,
+        on_progress: JsValue,
+        deadline_ms: Option<f64>,
+    ) -> Promise;
+
+    /// The step "send this request".
+    #[wasm_bindgen(js_name = sendStep)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn send_step(
+        settled: bool,
         method: &str,
+        url: &str,
         authorization: Option<String>,
         content_type: Option<&str>,
         body: Option<String>,
-        signal: &AbortSignal,
+        bytes_limit: f64,
+        remaining_ms: f64,
+        timeout_ms: f64,
     ) -> JsValue;
 
-    /// Resolves with an [`Answer`]; bytes for a 2xx when `bytes_limit >= 0`, else JSON.
-    #[wasm_bindgen(js_name = readAnswer)]
-    pub fn read_answer(response: &JsValue, bytes_limit: f64, json_limit: f64) -> Promise;
+    /// Any other step.
+    pub fn step(kind: u8, settled: bool, value: &JsValue, ms: f64) -> JsValue;
 
-    /// A response, read.
+    /// An answer, read by `readAnswer`.
     pub type Answer;
     #[wasm_bindgen(method, getter)]
     pub fn status(this: &Answer) -> u16;
@@ -53,35 +67,10 @@ extern "C" {
     pub fn body(this: &Answer) -> JsValue;
     #[wasm_bindgen(method, getter)]
     pub fn size(this: &Answer) -> f64;
+}
 
-    /// An abort signal that fires on the caller's signal or after `ms`.
-    pub type Deadline;
-    #[wasm_bindgen(constructor)]
-    pub fn new(caller: Option<&AbortSignal>, ms: f64, timeout_ms: f64) -> Deadline;
-    #[wasm_bindgen(method, getter)]
-    pub fn signal(this: &Deadline) -> AbortSignal;
-    #[wasm_bindgen(method, getter)]
-    pub fn aborted(this: &Deadline) -> bool;
-    #[wasm_bindgen(method, getter)]
-    pub fn reason(this: &Deadline) -> JsValue;
-    /// Whether its time ran out (rather than the caller aborting).
-    #[wasm_bindgen(method, getter, js_name = timedOut)]
-    pub fn timed_out(this: &Deadline) -> bool;
-    #[wasm_bindgen(method)]
-    pub fn release(this: &Deadline);
-
-    /// Resolves after `ms`; rejects with the signal's reason when it aborts.
-    pub fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Promise;
-
-    /// A promise to wait on, and its opener.
-    pub type Latch;
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> Latch;
-    #[wasm_bindgen(method, getter)]
-    pub fn promise(this: &Latch) -> Promise;
-    #[wasm_bindgen(method)]
-    pub fn open(this: &Latch);
-
+#[wasm_bindgen(module = "/js/values.js")]
+extern "C" {
     #[wasm_bindgen(js_name = kindOf)]
     fn kind_of(value: &JsValue) -> u8;
 
@@ -156,12 +145,4 @@ impl Value for Js {
     fn is_abort_signal(&self) -> bool {
         self.0.has_type::<AbortSignal>()
     }
-}
-
-// The error classes js/io.js builds; bound here so that wasm-bindgen ships
-// errors.js beside io.js (it copies only the modules the wasm names).
-#[wasm_bindgen(module = "/js/errors.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = LookerError)]
-    pub type LookerError;
 }

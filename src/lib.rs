@@ -1,54 +1,48 @@
 //! The JS surface of looker-render: `LookerClient`, compiled to WebAssembly.
 //!
 //! Every method is a thin shim: the core (`looker-render-core`) checks the
-//! arguments and turns them into a call ([`Call`]), and one driver
-//! ([`driver::drive`]) runs every call with `fetch` and timers. The rules —
-//! retries, sign-in, polling, decoding, errors — are all in the core.
+//! arguments and turns them into a call, a state machine that decides every
+//! step; `js/driver.js` runs it with `fetch` and timers, asking
+//! [`PendingCall::step`] what to do next. The wasm carries no async runtime:
+//! the only loop is the JS one, and every rule is in the core.
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs)]
 
-mod driver;
 mod js;
 
-use js::{Js, Latch};
-use js_sys::{Function, Promise};
-use looker_render_core::call::{Call, Client, Op};
-use looker_render_core::error::ArgumentError;
+use js::{Io, Js};
+use js_sys::Promise;
+use looker_render_core::call::{Call, Client, Event, Op, Output, Step};
+use looker_render_core::error::{ArgumentError, Error};
 use looker_render_core::input::{self, Controls};
 use looker_render_core::params::RenderKind;
+use looker_render_core::request::Expect;
+use looker_render_core::response::{Answer, Body, Head};
+use looker_render_core::text;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+
+// Talc instead of dlmalloc: the same job in a fraction of the bytes.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
 
-/// What a client's calls share: the core's client state, and the caller's
-/// functions the driver calls.
-pub(crate) struct Inner {
-    state: RefCell<Client<Js>>,
-    fetch: Option<Function>,
-    get_access_token: Option<Function>,
-    /// Opens when a login settles, for the calls waiting on it.
-    latch: RefCell<Option<Latch>>,
+// The error classes js/values.js builds; bound here so that wasm-bindgen
+// ships errors.js beside it (it copies only the modules the wasm names).
+#[wasm_bindgen(module = "/js/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = LookerError)]
+    type LookerError;
 }
 
-impl Inner {
-    /// The promise calls waiting for another call's login await.
-    fn latch(&self) -> Promise {
-        self.latch.borrow_mut().get_or_insert_with(Latch::new).promise()
-    }
-
-    /// Wakes the calls waiting for a login, if one settled.
-    fn wake_if_login_settled(&self) {
-        if self.state.borrow_mut().session.take_settled() {
-            if let Some(latch) = self.latch.borrow_mut().take() {
-                latch.open();
-            }
-        }
-    }
+/// What a client's calls share: the core's client state, and its I/O.
+struct Inner {
+    client: RefCell<Client<Js>>,
+    io: Io,
 }
 
 /// A client for Looker's render-task API.
@@ -64,14 +58,12 @@ impl LookerClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "LookerClientOptions")] options: JsValue,
     ) -> Result<LookerClient, JsValue> {
-        let options = input::client_options(&Js(options)).map_err(driver::argument_error)?;
+        let options = input::client_options(&Js(options)).map_err(argument_error)?;
         let seed = (js::random() * 9_007_199_254_740_992.0) as u64;
-        let function = |value: Option<Js>| value.map(|value| value.0.unchecked_into::<Function>());
+        let function = |value: Option<Js>| value.map_or(JsValue::UNDEFINED, |value| value.0);
         let inner = Inner {
-            state: RefCell::new(Client::new(options.config, options.session, seed)),
-            fetch: function(options.fetch),
-            get_access_token: function(options.get_access_token),
-            latch: RefCell::new(None),
+            client: RefCell::new(Client::new(options.config, options.session, seed)),
+            io: Io::new(&function(options.fetch), &function(options.get_access_token)),
         };
         Ok(LookerClient { inner: Rc::new(inner) })
     }
@@ -198,9 +190,134 @@ impl LookerClient {
 
     /// Starts a call, or rejects at once with the argument's error.
     fn start(&self, call: Result<(Op, Controls<Js>), ArgumentError>) -> Promise {
-        match call {
-            Ok((op, controls)) => future_to_promise(driver::drive(Rc::clone(&self.inner), Call::new(op), controls)),
-            Err(error) => Promise::reject(&driver::argument_error(error)),
+        let (op, controls) = match call {
+            Ok(call) => call,
+            Err(error) => return Promise::reject(&argument_error(error)),
+        };
+        let call = PendingCall { inner: Rc::clone(&self.inner), call: Call::new(op), cause: JsValue::UNDEFINED };
+        let signal = controls.signal.map(|signal| signal.0.unchecked_into());
+        let on_progress = controls.on_progress.map_or(JsValue::UNDEFINED, |callback| callback.0);
+        js::drive(&self.inner.io, call, signal, on_progress, controls.deadline_ms)
+    }
+}
+
+/// A call in progress, which `js/driver.js` drives.
+#[wasm_bindgen(skip_typescript)]
+pub struct PendingCall {
+    inner: Rc<Inner>,
+    call: Call<Js>,
+    /// The last request that got no answer: the cause of a network error.
+    cause: JsValue,
+}
+
+// The steps `js/driver.js` takes (its constants have the same numbers).
+const SLEEP: u8 = 1;
+const ASK_TOKEN: u8 = 2;
+const AWAIT_LOGIN: u8 = 3;
+const PROGRESS: u8 = 4;
+const RESOLVE: u8 = 5;
+const REJECT: u8 = 6;
+
+#[wasm_bindgen]
+impl PendingCall {
+    /// Feeds the event (numbered as in `js/driver.js`) and says what to do next.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn step(&mut self, event: u8, value: JsValue) -> JsValue {
+        let event = match event {
+            0 => Event::Start,
+            1 => Event::Answer(answer(value.unchecked_into())),
+            2 => {
+                self.cause = value;
+                Event::NoAnswer
+            }
+            3 => Event::Token(value.as_string()),
+            4 => Event::Woke,
+            _ => Event::Expired,
+        };
+        let (step, settled) = {
+            let mut client = self.inner.client.borrow_mut();
+            let step = self.call.step(&mut client, event, js::now_ms());
+            (step, client.session.take_settled())
+        };
+        match step {
+            Step::Send { request, token, remaining_ms, timeout_ms } => {
+                let body = request.body.as_ref();
+                js::send_step(
+                    settled,
+                    request.method.as_str(),
+                    &request.url,
+                    token.map(|token| text!("token ", token)),
+                    body.map(|body| body.content_type()),
+                    body.map(|body| body.text().to_owned()),
+                    match request.expect {
+                        Expect::Bytes(limit) => limit,
+                        Expect::Json => -1.0,
+                    },
+                    remaining_ms,
+                    timeout_ms,
+                )
+            }
+            Step::Sleep(ms) => js::step(SLEEP, settled, &JsValue::UNDEFINED, ms),
+            Step::AskToken => js::step(ASK_TOKEN, settled, &JsValue::UNDEFINED, 0.0),
+            Step::AwaitLogin => js::step(AWAIT_LOGIN, settled, &JsValue::UNDEFINED, 0.0),
+            Step::Progress(task) => js::step(PROGRESS, settled, &task.0, 0.0),
+            Step::Done(Ok(output)) => js::step(RESOLVE, settled, &output_value(output), 0.0),
+            Step::Done(Err(error)) => js::step(REJECT, settled, &error_value(error, &self.cause), 0.0),
         }
+    }
+
+    /// Ends the call however it went: a login it was making is released.
+    /// Whether a login settled (the driver then wakes the calls waiting on it).
+    #[wasm_bindgen(skip_typescript)]
+    pub fn cancel(&mut self) -> bool {
+        let mut client = self.inner.client.borrow_mut();
+        self.call.cancel(&mut client);
+        client.session.take_settled()
+    }
+}
+
+/// An answer as the core takes it.
+fn answer(answer: js::Answer) -> Answer<Js> {
+    let head = Head::new(answer.status(), answer.content_type(), answer.retry_after().as_deref(), js::now_ms());
+    let body = match answer.kind() {
+        0 => Body::Json(Js(answer.body())),
+        1 => Body::NotJson(answer.size() as usize),
+        2 => Body::Bytes(Js(answer.body())),
+        _ => Body::TooLarge(answer.size()),
+    };
+    Answer { head, body }
+}
+
+/// What a call resolves with.
+fn output_value(output: Output<Js>) -> JsValue {
+    match output {
+        Output::Nothing => JsValue::UNDEFINED,
+        Output::Task(task) => task.0,
+        Output::Results { bytes, content_type } => js::result(&bytes.0, &content_type, &JsValue::UNDEFINED),
+        Output::Rendered { task, bytes, content_type } => js::result(&bytes.0, &content_type, &task.0),
+    }
+}
+
+/// The JS error a call rejects with.
+fn error_value(error: Error<Js>, cause: &JsValue) -> JsValue {
+    let value = |value: Option<Js>| value.map_or(JsValue::NULL, |value| value.0);
+    match error {
+        Error::Argument(error) => argument_error(error),
+        Error::Api(error) => {
+            js::api_error(&error.message, error.status, &value(error.documentation_url), &value(error.errors))
+        }
+        Error::Response(message) => js::response_error(&message),
+        Error::Network { path } => js::network_error(&path, cause),
+        Error::Failed { task, message } => js::failed_error(&message, &task.0),
+        Error::Timeout { timeout_ms, task, message } => js::render_timeout_error(&message, timeout_ms, &value(task)),
+        Error::NotReady { retry_after_ms, message } => js::not_ready_error(&message, retry_after_ms),
+    }
+}
+
+/// A caller's mistake as the built-in error of its kind.
+fn argument_error(error: ArgumentError) -> JsValue {
+    match error {
+        ArgumentError::Type(message) => js_sys::TypeError::new(&message).into(),
+        ArgumentError::Range(message) => js_sys::RangeError::new(&message).into(),
     }
 }
