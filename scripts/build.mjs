@@ -10,7 +10,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +39,13 @@ writeFileSync(join(pkg, 'node/package.json'), '{ "type": "commonjs" }\n');
 // wasm-bindgen copies our JS snippets (js/*.js, ES modules) next to the glue
 // and, for --target nodejs, require()s them: give the Node build CommonJS
 // copies. The snippets are written for this: named imports, one export line.
+const toCommonJs = (file, source) => {
+  const converted = source
+    .replace(/^import \{([^}]*)\} from '([^']+)';$/gm, "const {$1} = require('$2');")
+    .replace(/^export \{([^}]*)\};$/m, 'module.exports = {$1};');
+  if (/^\s*(import|export)\b/m.test(converted)) throw new Error(`${file}: an import/export the CommonJS conversion does not handle`);
+  return `'use strict';\n${converted}`;
+};
 const snippetDir = (dir) => {
   const base = join(pkg, dir, 'snippets');
   const [only] = readdirSync(base);
@@ -48,24 +54,26 @@ const snippetDir = (dir) => {
 const nodeSnippets = snippetDir('node');
 for (const file of readdirSync(nodeSnippets)) {
   const path = join(nodeSnippets, file);
-  const source = readFileSync(path, 'utf8')
-    .replace(/^import \{([^}]*)\} from '([^']+)';$/gm, "const {$1} = require('$2');")
-    .replace(/^export \{([^}]*)\};$/m, 'module.exports = {$1};');
-  if (/^\s*(import|export)\b/m.test(source)) throw new Error(`${file}: an import/export the CommonJS conversion does not handle`);
-  writeFileSync(path, `'use strict';\n${source}`);
+  writeFileSync(path, toCommonJs(file, readFileSync(path, 'utf8')));
 }
 
+// LookerClient (js/client.js) is the class the entries export: thin methods
+// over the wasm's one export, `Core`.
+const clientSource = readFileSync(join(root, 'js/client.js'), 'utf8');
+writeFileSync(join(pkg, 'node/client.cjs'), toCommonJs('client.js', clientSource));
+writeFileSync(join(pkg, 'web/client.js'), clientSource);
+
 // The public error classes live in js/errors.js; the entries re-export them
-// beside what wasm-bindgen exports.
+// beside LookerClient.
 const errorsModule = (dir) => './' + relative(join(pkg, dir), join(snippetDir(dir), 'errors.js'));
-const exported = Object.keys(createRequire(import.meta.url)(join(pkg, 'node', `${crate}.js`)))
-  .filter((name) => !name.startsWith('__'));
 const errorNames = [...readFileSync(join(root, 'js/errors.js'), 'utf8').matchAll(/^class (\w+)/gm)].map((m) => m[1]);
-const names = [...exported, ...errorNames];
+const names = ['LookerClient', ...errorNames];
 
 writeFileSync(join(pkg, 'node/index.cjs'), `'use strict';
 // CommonJS entry for Node: the wasm is compiled synchronously on first require.
-module.exports = { ...require('./${crate}.js'), ...require('${errorsModule('node')}') };
+const { Core } = require('./${crate}.js');
+const { lookerClientClass } = require('./client.cjs');
+module.exports = { LookerClient: lookerClientClass(Core), ...require('${errorsModule('node')}') };
 `);
 writeFileSync(join(pkg, 'node/index.mjs'), `// ES module entry for Node: the same instance as the CommonJS entry, so
 // errors from either pass \`instanceof\` checks from both.
@@ -74,9 +82,10 @@ export const { ${names.join(', ')} } = lib;
 `);
 writeFileSync(join(pkg, 'web/index.js'), `// Entry for browsers, workers and bundlers: fetches and instantiates the
 // wasm beside this file once, with top-level await, so no init call is needed.
-import init from './${crate}.js';
+import init, { Core } from './${crate}.js';
+import { lookerClientClass } from './client.js';
 await init({ module_or_path: new URL('./${crate}_bg.wasm', import.meta.url) });
-export { ${exported.join(', ')} } from './${crate}.js';
+export const LookerClient = lookerClientClass(Core);
 export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 `);
 
@@ -86,21 +95,22 @@ export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 // bundle.js, IIFE builds). Costs a third more bytes than the .wasm.
 writeFileSync(join(pkg, 'web/inline.js'), `// Entry for one-file bundles: the wasm is inlined and instantiated
 // synchronously on import (no top-level await, no import.meta, no fetch).
-import { initSync } from './${crate}.js';
+import { initSync, Core } from './${crate}.js';
+import { lookerClientClass } from './client.js';
 const base64 = '${readFileSync(join(pkg, 'web', `${crate}_bg.wasm`)).toString('base64')}';
 const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 initSync({ module: bytes });
-export { ${exported.join(', ')} } from './${crate}.js';
+export const LookerClient = lookerClientClass(Core);
 export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 `);
 
-// One set of types for every entry: the Node glue's (the web glue's only
-// adds its init functions, which the entries call themselves), with the error
-// classes re-exported from errors.d.ts, which tsc writes from js/errors.js's
-// JSDoc (the classes are documented there, once).
-// `[Symbol.dispose]` needs TypeScript's esnext.disposable lib; leaving it out
-// keeps the types usable with every `lib` setting (the method still exists).
-const types = readFileSync(join(pkg, 'node', `${crate}.d.ts`), 'utf8').replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
+// One set of types for every entry: the Node glue's, which holds only what
+// the crate declares (the models, from the core's serde types through tsify,
+// and src/types.d.ts: LookerClient and its options; the wasm's own exports
+// are internal and skip TypeScript), with the error classes re-exported from
+// errors.d.ts, which tsc writes from js/errors.js's JSDoc (the classes are
+// documented there, once).
+const types = readFileSync(join(pkg, 'node', `${crate}.d.ts`), 'utf8');
 writeFileSync(join(pkg, 'index.d.ts'), `${types}\nexport { ${errorNames.join(', ')} } from './errors.js';\n`);
 for (const dir of ['node', 'web']) rmSync(join(pkg, dir, `${crate}.d.ts`), { force: true });
 const typesTmp = join(root, 'target', 'errors-d-ts');

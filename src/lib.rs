@@ -1,10 +1,10 @@
-//! The JS surface of looker-render: `LookerClient`, compiled to WebAssembly.
-//!
-//! Every method is a thin shim: the core (`looker-render-core`) checks the
-//! arguments and turns them into a call, a state machine that decides every
-//! step; `js/driver.js` runs it with `fetch` and timers, asking
-//! [`PendingCall::step`] what to do next. The wasm carries no async runtime:
-//! the only loop is the JS one, and every rule is in the core.
+//! The wasm layer of looker-render. `LookerClient` (js/client.js) is a thin
+//! JS class over [`Core`]: each of its methods is one `Core::call`, where the
+//! core crate (`looker-render-core`) checks the arguments and turns them into
+//! a call, a state machine that decides every step; `js/driver.js` runs it
+//! with `fetch` and timers, asking [`PendingCall::step`] what to do next. The
+//! wasm carries no async runtime and exports one class with one method; every
+//! rule is in the core.
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs)]
 
@@ -45,19 +45,32 @@ struct Inner {
     io: Io,
 }
 
-/// A client for Looker's render-task API.
-#[wasm_bindgen]
-pub struct LookerClient {
+/// A client's core: what `LookerClient` (js/client.js) wraps. Its one
+/// method starts any call, so the wasm exports one entry instead of one per
+/// API method.
+#[wasm_bindgen(skip_typescript)]
+pub struct Core {
     inner: Rc<Inner>,
 }
 
+// The methods `Core::call` starts: `LookerClient`'s, numbered as
+// js/client.js numbers them.
+const LOGIN: u8 = 0;
+const LOGOUT: u8 = 1;
+const RENDER_TASK: u8 = 2;
+const CREATE_LOOK_RENDER_TASK: u8 = 3;
+const CREATE_QUERY_RENDER_TASK: u8 = 4;
+const CREATE_DASHBOARD_ELEMENT_RENDER_TASK: u8 = 5;
+const CREATE_DASHBOARD_RENDER_TASK: u8 = 6;
+const RENDER_TASK_RESULTS: u8 = 7;
+const WAIT_FOR_RENDER_TASK: u8 = 8;
+const RENDER: u8 = 9;
+
 #[wasm_bindgen]
-impl LookerClient {
-    /// Creates a client; checks the options, sends nothing.
+impl Core {
+    /// Checks the options of `new LookerClient(options)`; sends nothing.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "LookerClientOptions")] options: JsValue,
-    ) -> Result<LookerClient, JsValue> {
+    pub fn new(options: JsValue) -> Result<Core, JsValue> {
         let options = input::client_options(&Js(options)).map_err(argument_error)?;
         let seed = (js::random() * 9_007_199_254_740_992.0) as u64;
         let function = |value: Option<Js>| value.map_or(JsValue::UNDEFINED, |value| value.0);
@@ -65,131 +78,29 @@ impl LookerClient {
             client: RefCell::new(Client::new(options.config, options.session, seed)),
             io: Io::new(&function(options.fetch), &function(options.get_access_token)),
         };
-        Ok(LookerClient { inner: Rc::new(inner) })
+        Ok(Core { inner: Rc::new(inner) })
     }
 
-    /// Logs in now with the client's API credentials. Optional: calls log in
-    /// on demand. Resolves at once for the other ways to authenticate.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn login(&self) -> Promise {
-        self.start(Ok((Op::Login, Controls { signal: None, on_progress: None, deadline_ms: None })))
-    }
-
-    /// Looker's "Logout" (`DELETE /logout`) for the token in hand, then forgets
-    /// it. Credentials log in again on the next call.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn logout(&self) -> Promise {
-        self.start(Ok((Op::Logout, Controls { signal: None, on_progress: None, deadline_ms: None })))
-    }
-
-    /// Looker's "Get Render Task": `GET /render_tasks/{render_task_id}`.
-    #[wasm_bindgen(js_name = renderTask, unchecked_return_type = "Promise<RenderTask>")]
-    pub fn render_task(
-        &self,
-        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")] render_task_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        self.start(input::render_task(&Js(render_task_id), &Js(options.unwrap_or_default())))
-    }
-
-    /// Looker's "Create Look Render Task": renders a look to png or jpg.
-    #[wasm_bindgen(js_name = createLookRenderTask, unchecked_return_type = "Promise<RenderTask>")]
-    pub fn create_look_render_task(
-        &self,
-        #[wasm_bindgen(js_name = lookId, unchecked_param_type = "string")] look_id: JsValue,
-        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")] result_format: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        self.create(RenderKind::Look, look_id, result_format, width, height, options)
-    }
-
-    /// Looker's "Create Query Render Task": renders a query to png or jpg.
-    #[wasm_bindgen(js_name = createQueryRenderTask, unchecked_return_type = "Promise<RenderTask>")]
-    pub fn create_query_render_task(
-        &self,
-        #[wasm_bindgen(js_name = queryId, unchecked_param_type = "string")] query_id: JsValue,
-        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")] result_format: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        self.create(RenderKind::Query, query_id, result_format, width, height, options)
-    }
-
-    /// Looker's "Create Dashboard Element Render Task": renders one tile to png or jpg.
-    #[wasm_bindgen(js_name = createDashboardElementRenderTask, unchecked_return_type = "Promise<RenderTask>")]
-    pub fn create_dashboard_element_render_task(
-        &self,
-        #[wasm_bindgen(js_name = dashboardElementId, unchecked_param_type = "string")] dashboard_element_id: JsValue,
-        #[wasm_bindgen(js_name = resultFormat, unchecked_param_type = "'png' | 'jpg'")] result_format: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] width: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "number")] height: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        self.create(RenderKind::DashboardElement, dashboard_element_id, result_format, width, height, options)
-    }
-
-    /// Looker's "Create Dashboard Render Task": renders a dashboard to pdf, png or jpg.
-    #[wasm_bindgen(js_name = createDashboardRenderTask, unchecked_return_type = "Promise<RenderTask>")]
-    pub fn create_dashboard_render_task(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "DashboardRenderTaskRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<JsValue>,
-    ) -> Promise {
-        self.start(input::create_dashboard_render_task(&Js(request), &Js(options.unwrap_or_default())))
-    }
-
-    /// Looker's "Render Task Results": the rendered bytes, exactly as sent.
-    /// Rejects with `RenderNotReadyError` while the task is not finished (202).
-    #[wasm_bindgen(js_name = renderTaskResults, unchecked_return_type = "Promise<RenderTaskResults>")]
-    pub fn render_task_results(
-        &self,
-        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")] render_task_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ signal?: AbortSignal }")] options: Option<JsValue>,
-    ) -> Promise {
-        self.start(input::render_task_results(&Js(render_task_id), &Js(options.unwrap_or_default())))
-    }
-
-    /// Polls a render task until it succeeds (resolves with the task) or fails
-    /// (rejects with `RenderTaskFailedError`), backing off as it goes.
-    #[wasm_bindgen(js_name = waitForRenderTask, unchecked_return_type = "Promise<RenderTask>")]
-    pub fn wait_for_render_task(
-        &self,
-        #[wasm_bindgen(js_name = renderTaskId, unchecked_param_type = "string")] render_task_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        self.start(input::wait_for_render_task(&Js(render_task_id), &Js(options.unwrap_or_default())))
-    }
-
-    /// The whole job: create a render task, wait for it, download the result.
-    #[wasm_bindgen(unchecked_return_type = "Promise<RenderResult>")]
-    pub fn render(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "RenderRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions")] options: Option<JsValue>,
-    ) -> Promise {
-        self.start(input::render(&Js(request), &Js(options.unwrap_or_default())))
-    }
-}
-
-impl LookerClient {
-    fn create(
-        &self,
-        kind: RenderKind,
-        id: JsValue,
-        format: JsValue,
-        width: JsValue,
-        height: JsValue,
-        options: Option<JsValue>,
-    ) -> Promise {
-        let options = Js(options.unwrap_or_default());
-        self.start(input::create_render_task(kind, [&Js(id), &Js(format), &Js(width), &Js(height), &options]))
-    }
-
-    /// Starts a call, or rejects at once with the argument's error.
-    fn start(&self, call: Result<(Op, Controls<Js>), ArgumentError>) -> Promise {
+    /// Starts method `method` with the caller's arguments; the promise settles
+    /// with its result, or rejects at once when an argument is wrong.
+    pub fn call(&self, method: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue, e: JsValue) -> Promise {
+        let [a, b, c, d, e] = [a, b, c, d, e].map(Js);
+        let none = || Controls { signal: None, on_progress: None, deadline_ms: None };
+        let call = match method {
+            LOGIN => Ok((Op::Login, none())),
+            LOGOUT => Ok((Op::Logout, none())),
+            RENDER_TASK => input::render_task(&a, &b),
+            CREATE_LOOK_RENDER_TASK => input::create_render_task(RenderKind::Look, [&a, &b, &c, &d, &e]),
+            CREATE_QUERY_RENDER_TASK => input::create_render_task(RenderKind::Query, [&a, &b, &c, &d, &e]),
+            CREATE_DASHBOARD_ELEMENT_RENDER_TASK => {
+                input::create_render_task(RenderKind::DashboardElement, [&a, &b, &c, &d, &e])
+            }
+            CREATE_DASHBOARD_RENDER_TASK => input::create_dashboard_render_task(&a, &b),
+            RENDER_TASK_RESULTS => input::render_task_results(&a, &b),
+            WAIT_FOR_RENDER_TASK => input::wait_for_render_task(&a, &b),
+            RENDER => input::render(&a, &b),
+            _ => Err(ArgumentError::Type("unknown method".into())),
+        };
         let (op, controls) = match call {
             Ok(call) => call,
             Err(error) => return Promise::reject(&argument_error(error)),

@@ -108,3 +108,41 @@ export interface RenderResult extends RenderTaskResults {
   /** The finished task. */
   task: RenderTask;
 }
+
+/** A client for Looker's render-task API. */
+export declare class LookerClient {
+  /** Creates a client; checks the options, sends nothing. */
+  constructor(options: LookerClientOptions);
+  /**
+   * Logs in now with the client's API credentials. Optional: calls log in on
+   * demand. Resolves at once for the other ways to authenticate.
+   */
+  login(): Promise<void>;
+  /**
+   * Looker's "Logout" (`DELETE /logout`) for the token in hand, then forgets
+   * it. Credentials log in again on the next call.
+   */
+  logout(): Promise<void>;
+  /** Looker's "Get Render Task": `GET /render_tasks/{render_task_id}`. */
+  renderTask(renderTaskId: string, options?: CallOptions): Promise<RenderTask>;
+  /** Looker's "Create Look Render Task": renders a look to png or jpg. */
+  createLookRenderTask(lookId: string, resultFormat: 'png' | 'jpg', width: number, height: number, options?: CallOptions): Promise<RenderTask>;
+  /** Looker's "Create Query Render Task": renders a query to png or jpg. */
+  createQueryRenderTask(queryId: string, resultFormat: 'png' | 'jpg', width: number, height: number, options?: CallOptions): Promise<RenderTask>;
+  /** Looker's "Create Dashboard Element Render Task": renders one tile to png or jpg. */
+  createDashboardElementRenderTask(dashboardElementId: string, resultFormat: 'png' | 'jpg', width: number, height: number, options?: CallOptions): Promise<RenderTask>;
+  /** Looker's "Create Dashboard Render Task": renders a dashboard to pdf, png or jpg. */
+  createDashboardRenderTask(request: DashboardRenderTaskRequest, options?: { signal?: AbortSignal }): Promise<RenderTask>;
+  /**
+   * Looker's "Render Task Results": the rendered bytes, exactly as sent.
+   * Rejects with `RenderNotReadyError` while the task is not finished (202).
+   */
+  renderTaskResults(renderTaskId: string, options?: { signal?: AbortSignal }): Promise<RenderTaskResults>;
+  /**
+   * Polls a render task until it succeeds (resolves with the task) or fails
+   * (rejects with `RenderTaskFailedError`), backing off as it goes.
+   */
+  waitForRenderTask(renderTaskId: string, options?: WaitOptions): Promise<RenderTask>;
+  /** The whole job: create a render task, wait for it, download the result. */
+  render(request: RenderRequest, options?: WaitOptions): Promise<RenderResult>;
+}
