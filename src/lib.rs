@@ -85,10 +85,9 @@ impl Core {
     /// with its result, or rejects at once when an argument is wrong.
     pub fn call(&self, method: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue, e: JsValue) -> Promise {
         let [a, b, c, d, e] = [a, b, c, d, e].map(Js);
-        let none = || Controls { signal: None, on_progress: None, deadline_ms: None };
         let call = match method {
-            LOGIN => Ok((Op::Login, none())),
-            LOGOUT => Ok((Op::Logout, none())),
+            LOGIN => Ok((Op::Login, Controls::none())),
+            LOGOUT => Ok((Op::Logout, Controls::none())),
             RENDER_TASK => input::render_task(&a, &b),
             CREATE_LOOK_RENDER_TASK => input::create_render_task(RenderKind::Look, [&a, &b, &c, &d, &e]),
             CREATE_QUERY_RENDER_TASK => input::create_render_task(RenderKind::Query, [&a, &b, &c, &d, &e]),
@@ -99,7 +98,7 @@ impl Core {
             RENDER_TASK_RESULTS => input::render_task_results(&a, &b),
             WAIT_FOR_RENDER_TASK => input::wait_for_render_task(&a, &b),
             RENDER => input::render(&a, &b),
-            _ => Err(ArgumentError::Type("unknown method".into())),
+            _ => Err(ArgumentError::type_error("", "method", "must be one of LookerClient's")),
         };
         let (op, controls) = match call {
             Ok(call) => call,
@@ -227,8 +226,10 @@ fn error_value(error: Error<Js>, cause: &JsValue) -> JsValue {
 
 /// A caller's mistake as the built-in error of its kind.
 fn argument_error(error: ArgumentError) -> JsValue {
-    match error {
-        ArgumentError::Type(message) => js_sys::TypeError::new(&message).into(),
-        ArgumentError::Range(message) => js_sys::RangeError::new(&message).into(),
+    let message = error.message();
+    if error.range {
+        js_sys::RangeError::new(&message).into()
+    } else {
+        js_sys::TypeError::new(&message).into()
     }
 }

@@ -64,27 +64,33 @@ pub enum AuthMode {
     Credentials,
 }
 
-const ONE_WAY: &str = "accessToken, getAccessToken, or clientId with clientSecret";
-
 /// Picks the one way to authenticate, or says why the options are wrong.
 pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
     if options.client_id != options.client_secret {
         let missing = if options.client_id { "clientSecret" } else { "clientId" };
-        return Err(ArgumentError::Type(text!(
-            "options.",
+        return Err(ArgumentError::type_error(
+            "options",
             missing,
-            " is required with API credentials: give clientId and clientSecret together"
-        )));
+            "is required with API credentials: give clientId and clientSecret together",
+        ));
     }
     let credentials = options.client_id;
     let given = [options.access_token, options.get_access_token, credentials].iter().filter(|given| **given).count();
     match given {
         0 if options.fetch => Ok(AuthMode::Transport),
-        0 => Err(ArgumentError::Type(text!("options need one way to authenticate: ", ONE_WAY))),
+        0 => Err(ArgumentError::type_error(
+            "options",
+            "",
+            "need one way to authenticate: accessToken, getAccessToken, or clientId with clientSecret",
+        )),
         1 if options.access_token => Ok(AuthMode::Token),
         1 if options.get_access_token => Ok(AuthMode::Callback),
         1 => Ok(AuthMode::Credentials),
-        _ => Err(ArgumentError::Type(text!("options must have only one way to authenticate: ", ONE_WAY))),
+        _ => Err(ArgumentError::type_error(
+            "options",
+            "",
+            "must have only one way to authenticate: accessToken, getAccessToken, or clientId with clientSecret",
+        )),
     }
 }
 
@@ -94,8 +100,10 @@ pub fn check_transport_security(base: &ApiBase, allow_insecure_http: bool) -> Re
     if base.is_https() || base.is_loopback() || allow_insecure_http {
         return Ok(());
     }
-    Err(ArgumentError::Type(
-        "baseUrl must use https: a token over plain http can be read on the network (http is allowed to localhost, 127.0.0.1 and ::1, or with allowInsecureHttp: true)".into(),
+    Err(ArgumentError::type_error(
+        "",
+        "baseUrl",
+        "must use https: a token over plain http can be read on the network (http is allowed to localhost, 127.0.0.1 and ::1, or with allowInsecureHttp: true)",
     ))
 }
 
@@ -105,12 +113,13 @@ pub fn is_usable_secret(value: &str) -> bool {
     !value.is_empty() && !value.chars().any(char::is_control)
 }
 
-/// Checks a token or credential the caller gave; the message never shows it.
-pub fn check_secret(name: &str, value: &str) -> Result<(), ArgumentError> {
+/// Checks a token or credential the caller gave (`options.<key>`); the
+/// message never shows it.
+pub fn check_secret(key: &'static str, value: &str) -> Result<(), ArgumentError> {
     if is_usable_secret(value) {
         return Ok(());
     }
-    Err(ArgumentError::Type(text!(name, " must be a non-empty string without control characters")))
+    Err(ArgumentError::type_error("options", key, "must be a non-empty string without control characters"))
 }
 
 /// When a token that lives `expires_in_s` seconds from `now_ms` should be
@@ -284,9 +293,10 @@ mod tests {
             options(false, false, true, false, false),
             options(false, false, false, true, true),
         ] {
-            assert!(matches!(auth_mode(wrong), Err(ArgumentError::Type(_))), "{wrong:?}");
+            assert!(matches!(auth_mode(wrong), Err(ArgumentError { range: false, .. })), "{wrong:?}");
         }
         assert!(auth_mode(options(false, false, true, false, false)).unwrap_err().message().contains("clientSecret"));
+        assert!(auth_mode(options(false, false, false, false, false)).unwrap_err().message().starts_with("options need one way"));
     }
 
     #[test]
@@ -296,9 +306,7 @@ mod tests {
         assert!(check_transport_security(&parse("http://127.0.0.1:8100"), false).is_ok());
         assert!(check_transport_security(&parse("http://[::1]:8100"), false).is_ok());
         assert!(check_transport_security(&parse("http://localhost"), false).is_ok());
-        assert!(
-            matches!(check_transport_security(&parse("http://acme.looker.com"), false), Err(ArgumentError::Type(m)) if m.contains("https"))
-        );
+        assert!(check_transport_security(&parse("http://acme.looker.com"), false).unwrap_err().message().contains("https"));
         assert!(check_transport_security(&parse("http://acme.looker.com"), true).is_ok());
     }
 
@@ -307,7 +315,7 @@ mod tests {
         assert!(check_secret("accessToken", "abc").is_ok());
         for bad in ["", "a\nb", "a\rb", "\u{0}"] {
             let error = check_secret("accessToken", bad).unwrap_err();
-            assert!(error.message().starts_with("accessToken"));
+            assert!(error.message().starts_with("options.accessToken"));
             assert!(bad.is_empty() || !error.message().contains(bad));
         }
     }

@@ -3,22 +3,89 @@
 
 use crate::text;
 
-/// A caller's mistake, found before any request is sent. The JS layer throws
-/// it as the built-in error of the same kind.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ArgumentError {
-    /// The value has the wrong type, or is empty (a JS `TypeError`).
-    Type(String),
-    /// The value has the right type but is out of range (a JS `RangeError`).
-    Range(String),
+/// A caller's mistake, found before any request is sent: what was wrong, the
+/// rule it broke, and what was given when showing it helps. Data rather than
+/// text, so that each check costs its call site little; the message is
+/// written in one place ([`ArgumentError::message`]). The JS layer throws it
+/// as a `TypeError` or a `RangeError`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArgumentError {
+    /// A `RangeError` (the right type, a value out of range), not a `TypeError`.
+    pub range: bool,
+    /// The object the value is in (`options`, `request.body`), or `""` for an argument.
+    pub object: &'static str,
+    /// The value's name (`timeoutMs`, `renderTaskId`), or `""` for the object itself.
+    pub key: &'static str,
+    /// The rule, from the verb on: `must be a string`, `is required`.
+    pub rule: &'static str,
+    /// What was given, when the message shows it.
+    pub given: Given,
+}
+
+/// What a message shows of the value given.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Given {
+    /// Nothing.
+    Nothing,
+    /// A number: ", not 1.5".
+    Number(f64),
+    /// A string: `, not "pdf"`.
+    Text(String),
+    /// Why it is wrong: " (it has no host)".
+    Why(&'static str),
+    /// Two names: " look_id and query_id".
+    Both(&'static str, &'static str),
 }
 
 impl ArgumentError {
-    /// The message.
-    pub fn message(&self) -> &str {
-        match self {
-            Self::Type(message) | Self::Range(message) => message,
+    /// A `TypeError`: the wrong type, or missing.
+    pub const fn type_error(object: &'static str, key: &'static str, rule: &'static str) -> Self {
+        Self { range: false, object, key, rule, given: Given::Nothing }
+    }
+
+    /// A `RangeError`: the right type, a wrong value.
+    pub const fn range_error(object: &'static str, key: &'static str, rule: &'static str, given: Given) -> Self {
+        Self { range: true, object, key, rule, given }
+    }
+
+    /// The same mistake, showing `given`.
+    pub fn given(self, given: Given) -> Self {
+        Self { given, ..self }
+    }
+
+    /// The message: `options.timeoutMs must be a positive number of milliseconds, not -1`.
+    pub fn message(&self) -> String {
+        let mut out = String::from(self.object);
+        if !self.object.is_empty() && !self.key.is_empty() {
+            out.push('.');
         }
+        out.push_str(self.key);
+        out.push(' ');
+        out.push_str(self.rule);
+        match &self.given {
+            Given::Nothing => {}
+            Given::Number(number) => {
+                out.push_str(", not ");
+                crate::text::put_number(*number, &mut out);
+            }
+            Given::Text(text) => {
+                out.push_str(", not \"");
+                out.push_str(text);
+                out.push('"');
+            }
+            Given::Why(why) => {
+                out.push_str(" (");
+                out.push_str(why);
+                out.push(')');
+            }
+            Given::Both(first, second) => {
+                out.push(' ');
+                out.push_str(first);
+                out.push_str(" and ");
+                out.push_str(second);
+            }
+        }
+        out
     }
 }
 
@@ -39,6 +106,7 @@ pub struct ApiError<V> {
 
 /// Why a call failed.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Error<V> {
     /// A bad argument (JS `TypeError`/`RangeError`).
     Argument(ArgumentError),
@@ -102,5 +170,23 @@ impl<V> Error<V> {
             Self::Api(error) => Some(error.status),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_written_from_the_parts() {
+        let error = ArgumentError::range_error("options", "timeoutMs", "must be a positive number of milliseconds", Given::Number(-1.5));
+        assert_eq!(error.message(), "options.timeoutMs must be a positive number of milliseconds, not -1.5");
+        assert_eq!(ArgumentError::type_error("", "renderTaskId", "must be a non-empty string").message(), "renderTaskId must be a non-empty string");
+        assert_eq!(ArgumentError::type_error("options", "", "need one way").message(), "options need one way");
+        let error = ArgumentError::type_error("request", "", "must have exactly one id, not both").given(Given::Both("look_id", "query_id"));
+        assert_eq!(error.message(), "request must have exactly one id, not both look_id and query_id");
+        let error = ArgumentError::range_error("", "resultFormat", "must be \"png\" or \"jpg\" for a look", Given::Text("pdf".into()));
+        assert_eq!(error.message(), "resultFormat must be \"png\" or \"jpg\" for a look, not \"pdf\"");
+        assert_eq!(ArgumentError::type_error("", "baseUrl", "must be a URL").given(Given::Why("it has no host")).message(), "baseUrl must be a URL (it has no host)");
     }
 }

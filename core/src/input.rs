@@ -1,143 +1,195 @@
 //! Reading what callers pass in (options objects, ids, render requests) and
 //! checking it before anything is sent. Every `TypeError` and `RangeError`
-//! the package throws is written here, over a [`Value`], so the rules are
-//! tested natively and hold the same in the wasm build.
+//! the package throws comes from here, over a [`Value`], so the rules are
+//! tested natively and hold the same in the wasm build. Each options object
+//! is read against one table of its keys and their types.
 
 use crate::auth::{self, Auth, AuthMode, AuthOptions, Session};
 use crate::call::{Config, Op, DEFAULT_MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS};
-use crate::error::ArgumentError;
+use crate::error::{ArgumentError, Given};
 use crate::models::CreateDashboardRenderTask;
-use crate::params::{self, RenderKind, ResultFormat, DASHBOARD_STYLES, MAX_DIMENSION, PDF_PAPER_SIZES};
+use crate::params::{RenderKind, ResultFormat, DASHBOARD_STYLES, DASHBOARD_STYLE_RULE, MAX_DIMENSION, PDF_PAPER_SIZES, PDF_PAPER_SIZE_RULE};
 use crate::poll::{PollSchedule, DEFAULT_WAIT_TIMEOUT_MS};
 use crate::request::{CreateRenderTask, DashboardOptions, Fields};
 use crate::retry::RetryPolicy;
-use crate::text;
 use crate::url::ApiBase;
 use crate::value::{Kind, Value};
 
-fn type_error(name: &str, expected: &str) -> ArgumentError {
-    ArgumentError::Type(text!(name, " must be ", expected))
+/// The type an option must have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A function.
+    Function,
+    /// An `AbortSignal`.
+    Signal,
+    /// An object (read with its own table).
+    Object,
+    /// An array of strings.
+    Strings,
+    /// A string or an array of strings (`fields`).
+    StringOrStrings,
 }
 
-/// An options or request object: `undefined` and `null` read as empty.
-pub struct Object<'a, V> {
-    value: Option<&'a V>,
-    /// Its name in messages (`options`, `request`, `request.body`).
-    name: &'a str,
-}
-
-impl<'a, V: Value> Object<'a, V> {
-    /// Reads `value` as an object named `name`.
-    pub fn new(value: &'a V, name: &'a str) -> Result<Self, ArgumentError> {
-        match value.kind() {
-            Kind::Undefined | Kind::Null => Ok(Self { value: None, name }),
-            Kind::Object => Ok(Self { value: Some(value), name }),
-            _ => Err(type_error(name, "an object")),
+impl Type {
+    /// The rule a value of another type breaks.
+    fn rule(self) -> &'static str {
+        match self {
+            Self::String => "must be a string",
+            Self::Number => "must be a number",
+            Self::Boolean => "must be a boolean",
+            Self::Function => "must be a function",
+            Self::Signal => "must be an AbortSignal",
+            Self::Object => "must be an object",
+            Self::Strings => "must be an array of strings",
+            Self::StringOrStrings => "must be a string or an array of strings",
         }
+    }
+
+    fn fits<V: Value>(self, value: &V) -> bool {
+        match self {
+            Self::String => value.kind() == Kind::String,
+            Self::Number => value.kind() == Kind::Number,
+            Self::Boolean => value.kind() == Kind::Boolean,
+            Self::Function => value.kind() == Kind::Function,
+            Self::Signal => value.is_abort_signal(),
+            Self::Object => value.kind() == Kind::Object,
+            Self::Strings => string_list(value).is_some(),
+            Self::StringOrStrings => value.kind() == Kind::String || string_list(value).is_some(),
+        }
+    }
+}
+
+/// The keys an options object takes, with their types: one table per object.
+pub type Keys = &'static [(&'static str, Type)];
+
+/// An options or request object read against its table: each key's value,
+/// its type checked. `undefined` and `null` (for the object or a key) read
+/// as not given.
+pub struct Object<V> {
+    keys: Keys,
+    values: Vec<Option<V>>,
+}
+
+impl<V: Value> Object<V> {
+    /// Reads `value`, named `name` in messages, against `keys`.
+    pub fn read(value: &V, name: &'static str, keys: Keys) -> Result<Self, ArgumentError> {
+        let given = match value.kind() {
+            Kind::Undefined | Kind::Null => None,
+            Kind::Object => Some(value),
+            _ => return Err(ArgumentError::type_error(name, "", "must be an object")),
+        };
+        let mut values = Vec::with_capacity(keys.len());
+        for &(key, expected) in keys {
+            let value = given.and_then(|object| object.get(key)).filter(|value| !value.is_nullish());
+            if value.as_ref().is_some_and(|value| !expected.fits(value)) {
+                return Err(ArgumentError::type_error(name, key, expected.rule()));
+            }
+            values.push(value);
+        }
+        Ok(Self { keys, values })
     }
 
     /// Reads `value` as an object that must be given.
-    pub fn required(value: &'a V, name: &'a str) -> Result<Self, ArgumentError> {
-        let object = Self::new(value, name)?;
-        if object.value.is_none() {
-            return Err(type_error(name, "an object"));
+    pub fn required(value: &V, name: &'static str, keys: Keys) -> Result<Self, ArgumentError> {
+        if value.is_nullish() {
+            return Err(ArgumentError::type_error(name, "", "must be an object"));
         }
-        Ok(object)
+        Self::read(value, name, keys)
     }
 
-    /// A property; `None` when missing, `undefined` or `null`.
-    pub fn get(&self, key: &str) -> Option<V> {
-        self.value?.get(key).filter(|value| !value.is_nullish())
+    /// The value of `key` (one of the table's), if given.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        let index = self.keys.iter().position(|(name, _)| *name == key)?;
+        self.values.get(index)?.as_ref()
     }
 
-    /// `name.key`, for messages.
-    pub fn label(&self, key: &str) -> String {
-        text!(self.name, '.', key)
+    /// A string option.
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.get(key)?.string()
     }
 
-    fn typed<T>(&self, key: &str, expected: &str, read: impl FnOnce(&V) -> Option<T>) -> Result<Option<T>, ArgumentError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(value) => read(&value).map(Some).ok_or_else(|| type_error(&self.label(key), expected)),
-        }
+    /// A number option.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.get(key)?.number()
     }
 
-    /// An optional string property.
-    pub fn string(&self, key: &str) -> Result<Option<String>, ArgumentError> {
-        self.typed(key, "a string", V::string)
+    /// A boolean option.
+    pub fn boolean(&self, key: &str) -> Option<bool> {
+        self.get(key)?.boolean()
     }
 
-    /// An optional number property.
-    pub fn number(&self, key: &str) -> Result<Option<f64>, ArgumentError> {
-        self.typed(key, "a number", V::number)
+    /// A function, signal or object option, as given.
+    pub fn value(&self, key: &str) -> Option<V> {
+        self.get(key).cloned()
     }
 
-    /// An optional boolean property.
-    pub fn boolean(&self, key: &str) -> Result<Option<bool>, ArgumentError> {
-        self.typed(key, "a boolean", V::boolean)
-    }
-
-    /// An optional function property.
-    pub fn function(&self, key: &str) -> Result<Option<V>, ArgumentError> {
-        self.typed(key, "a function", |value| (value.kind() == Kind::Function).then(|| value.clone()))
-    }
-
-    /// An optional `AbortSignal` property.
-    pub fn signal(&self, key: &str) -> Result<Option<V>, ArgumentError> {
-        self.typed(key, "an AbortSignal", |value| value.is_abort_signal().then(|| value.clone()))
-    }
-
-    /// An optional array of strings.
-    pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, ArgumentError> {
-        self.typed(key, "an array of strings", string_list)
+    /// An array-of-strings option.
+    pub fn strings(&self, key: &str) -> Option<Vec<String>> {
+        string_list(self.get(key)?)
     }
 
     /// The `fields` option: a comma-separated string or an array of names.
-    pub fn fields(&self) -> Result<Fields, ArgumentError> {
-        let Some(value) = self.get("fields") else {
-            return Ok(Fields::all());
-        };
-        if let Some(csv) = value.string() {
-            return Ok(Fields::from_csv(&csv));
+    pub fn fields(&self) -> Fields {
+        match self.get("fields") {
+            None => Fields::all(),
+            Some(value) => match value.string() {
+                Some(csv) => Fields::from_csv(&csv),
+                None => Fields::from_csv(&string_list(value).unwrap_or_default().join(",")),
+            },
         }
-        let names = string_list(&value).ok_or_else(|| type_error(&self.label("fields"), "a string or an array of strings"))?;
-        Ok(Fields::from_list(names.iter().map(String::as_str)))
     }
 }
 
+/// The strings of an array of strings.
 fn string_list<V: Value>(value: &V) -> Option<Vec<String>> {
     if value.kind() != Kind::Array {
         return None;
     }
-    value.items().iter().map(V::string).collect()
+    let mut list = Vec::new();
+    for item in value.items() {
+        list.push(item.string()?);
+    }
+    Some(list)
 }
 
-/// A required id: a non-empty string (Looker ids are strings, even numeric ones).
-pub fn id<V: Value>(name: &str, value: &V) -> Result<String, ArgumentError> {
+/// A required id argument: a non-empty string (Looker ids are strings, even numeric ones).
+pub fn id<V: Value>(key: &'static str, value: &V) -> Result<String, ArgumentError> {
     match value.string() {
         Some(id) if !id.is_empty() => Ok(id),
-        _ => Err(type_error(name, "a non-empty string")),
+        _ => Err(ArgumentError::type_error("", key, "must be a non-empty string")),
     }
 }
 
-/// A timeout: a positive number of milliseconds (`Infinity` for none).
-pub fn timeout(name: &str, value: f64) -> Result<f64, ArgumentError> {
+/// A timeout option: a positive number of milliseconds (`Infinity` for none).
+pub fn timeout(value: f64) -> Result<f64, ArgumentError> {
     if value.is_nan() || value <= 0.0 {
-        return Err(ArgumentError::Range(text!(name, " must be a positive number of milliseconds, not ", value)));
+        return Err(ArgumentError::range_error(
+            "options",
+            "timeoutMs",
+            "must be a positive number of milliseconds",
+            Given::Number(value),
+        ));
     }
     Ok(value)
 }
 
 /// A width or height: a whole number of pixels in `1..=MAX_DIMENSION`.
-pub fn dimension(name: &str, value: f64) -> Result<u32, ArgumentError> {
-    if value.fract() != 0.0 || !value.is_finite() {
-        return Err(ArgumentError::Range(text!(name, " must be a whole number of pixels, not ", value)));
-    }
-    if !(1.0..=f64::from(MAX_DIMENSION)).contains(&value) {
-        return Err(ArgumentError::Range(text!(name, " must be between 1 and ", MAX_DIMENSION, " pixels, not ", value)));
-    }
-    // In range and whole, so the cast is exact.
-    Ok(value as u32)
+pub fn dimension(key: &'static str, value: f64) -> Result<u32, ArgumentError> {
+    let rule = if value.fract() != 0.0 || !value.is_finite() {
+        "must be a whole number of pixels"
+    } else if !(1.0..=f64::from(MAX_DIMENSION)).contains(&value) {
+        "must be between 1 and 16384 pixels"
+    } else {
+        // In range and whole, so the cast is exact.
+        return Ok(value as u32);
+    };
+    Err(ArgumentError::range_error("", key, rule, Given::Number(value)))
 }
 
 /// A client's options, checked: its configuration, its starting session, and
@@ -153,19 +205,33 @@ pub struct ClientOptions<V> {
     pub get_access_token: Option<V>,
 }
 
+/// The options of `new LookerClient(options)`.
+const CLIENT: Keys = &[
+    ("baseUrl", Type::String),
+    ("accessToken", Type::String),
+    ("getAccessToken", Type::Function),
+    ("clientId", Type::String),
+    ("clientSecret", Type::String),
+    ("fetch", Type::Function),
+    ("timeoutMs", Type::Number),
+    ("maxRetries", Type::Number),
+    ("maxResultBytes", Type::Number),
+    ("allowInsecureHttp", Type::Boolean),
+];
+
 /// Reads the options of `new LookerClient(options)`.
 pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, ArgumentError> {
-    let options = Object::new(options, "options")?;
-    let base_url = options.string("baseUrl")?.ok_or_else(|| {
-        ArgumentError::Type("options.baseUrl is required: the Looker API host, such as https://acme.looker.com:19999".into())
-    })?;
+    let options = Object::read(options, "options", CLIENT)?;
+    let base_url = options.string("baseUrl").ok_or(ArgumentError::type_error(
+        "options",
+        "baseUrl",
+        "is required: the Looker API host, such as https://acme.looker.com:19999",
+    ))?;
     let base = ApiBase::parse(&base_url)?;
-    let timeout_ms = timeout("options.timeoutMs", options.number("timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS))?;
-    let fetch = options.function("fetch")?;
-    let access_token = options.string("accessToken")?;
-    let get_access_token = options.function("getAccessToken")?;
-    let client_id = options.string("clientId")?;
-    let client_secret = options.string("clientSecret")?;
+    let timeout_ms = timeout(options.number("timeoutMs").unwrap_or(DEFAULT_TIMEOUT_MS))?;
+    let (access_token, client_id, client_secret) =
+        (options.string("accessToken"), options.string("clientId"), options.string("clientSecret"));
+    let (fetch, get_access_token) = (options.value("fetch"), options.value("getAccessToken"));
     let mode = auth::auth_mode(AuthOptions {
         access_token: access_token.is_some(),
         get_access_token: get_access_token.is_some(),
@@ -174,36 +240,40 @@ pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, Argumen
         fetch: fetch.is_some(),
     })?;
     if mode != AuthMode::Transport {
-        auth::check_transport_security(&base, options.boolean("allowInsecureHttp")?.unwrap_or(false))?;
+        auth::check_transport_security(&base, options.boolean("allowInsecureHttp").unwrap_or(false))?;
     }
     let mut retry = RetryPolicy::default();
-    if let Some(max_retries) = options.number("maxRetries")? {
+    if let Some(max_retries) = options.number("maxRetries") {
         if !(0.0..=100.0).contains(&max_retries) || max_retries.fract() != 0.0 {
-            return Err(ArgumentError::Range(text!(
-                "options.maxRetries must be a whole number from 0 to 100, not ",
-                max_retries
-            )));
+            return Err(ArgumentError::range_error(
+                "options",
+                "maxRetries",
+                "must be a whole number from 0 to 100",
+                Given::Number(max_retries),
+            ));
         }
         // In range and whole, so the cast is exact.
         retry.max_retries = max_retries as u32;
     }
-    let max_result_bytes = options.number("maxResultBytes")?.unwrap_or(DEFAULT_MAX_RESULT_BYTES);
+    let max_result_bytes = options.number("maxResultBytes").unwrap_or(DEFAULT_MAX_RESULT_BYTES);
     if max_result_bytes.is_nan() || max_result_bytes <= 0.0 {
-        return Err(ArgumentError::Range(text!(
-            "options.maxResultBytes must be a positive number of bytes, not ",
-            max_result_bytes
-        )));
+        return Err(ArgumentError::range_error(
+            "options",
+            "maxResultBytes",
+            "must be a positive number of bytes",
+            Given::Number(max_result_bytes),
+        ));
     }
     let mut session = Session::default();
     let auth = match (mode, access_token, client_id, client_secret) {
         (AuthMode::Token, Some(token), ..) => {
-            auth::check_secret("options.accessToken", &token)?;
+            auth::check_secret("accessToken", &token)?;
             session = Session::with_token(token);
             Auth::Token
         }
         (AuthMode::Credentials, _, Some(client_id), Some(client_secret)) => {
-            auth::check_secret("options.clientId", &client_id)?;
-            auth::check_secret("options.clientSecret", &client_secret)?;
+            auth::check_secret("clientId", &client_id)?;
+            auth::check_secret("clientSecret", &client_secret)?;
             Auth::Credentials { client_id, client_secret }
         }
         (AuthMode::Callback, ..) => Auth::Callback,
@@ -224,22 +294,56 @@ pub struct Controls<V> {
     pub deadline_ms: Option<f64>,
 }
 
-fn signal_only<V: Value>(options: &Object<'_, V>) -> Result<Controls<V>, ArgumentError> {
-    Ok(Controls { signal: options.signal("signal")?, on_progress: None, deadline_ms: None })
+impl<V> Controls<V> {
+    /// No signal, no progress, no deadline of its own.
+    pub fn none() -> Self {
+        Self { signal: None, on_progress: None, deadline_ms: None }
+    }
+}
+
+/// The options of a call that returns at once: `{ fields, signal }`.
+const CALL: Keys = &[("fields", Type::StringOrStrings), ("signal", Type::Signal)];
+
+/// The options of a wait or render.
+const WAIT: Keys = &[("timeoutMs", Type::Number), ("signal", Type::Signal), ("onProgress", Type::Function)];
+
+/// The keys of a render request (`render()`, `createDashboardRenderTask()`).
+const REQUEST: Keys = &[
+    ("look_id", Type::String),
+    ("query_id", Type::String),
+    ("dashboard_id", Type::String),
+    ("dashboard_element_id", Type::String),
+    ("result_format", Type::String),
+    ("width", Type::Number),
+    ("height", Type::Number),
+    ("body", Type::Object),
+    ("pdf_paper_size", Type::String),
+    ("pdf_landscape", Type::Boolean),
+    ("long_tables", Type::Boolean),
+    ("theme", Type::String),
+    ("fields", Type::StringOrStrings),
+];
+
+/// The keys of a dashboard's body (`CreateDashboardRenderTask`).
+const DASHBOARD_BODY: Keys =
+    &[("dashboard_filters", Type::String), ("dashboard_style", Type::String), ("tab_ids", Type::Strings)];
+
+fn controls<V: Value>(options: &Object<V>, deadline_ms: Option<f64>) -> Controls<V> {
+    Controls { signal: options.value("signal"), on_progress: options.value("onProgress"), deadline_ms }
 }
 
 /// `renderTask(renderTaskId, { fields, signal })`.
 pub fn render_task<V: Value>(render_task_id: &V, options: &V) -> Result<(Op, Controls<V>), ArgumentError> {
-    let options = Object::new(options, "options")?;
+    let options = Object::read(options, "options", CALL)?;
     let id = id("renderTaskId", render_task_id)?;
-    Ok((Op::Get { id, fields: options.fields()? }, signal_only(&options)?))
+    Ok((Op::Get { id, fields: options.fields() }, controls(&options, None)))
 }
 
 /// `renderTaskResults(renderTaskId, { signal })`.
 pub fn render_task_results<V: Value>(render_task_id: &V, options: &V) -> Result<(Op, Controls<V>), ArgumentError> {
     let id = id("renderTaskId", render_task_id)?;
-    let options = Object::new(options, "options")?;
-    Ok((Op::Results { id }, signal_only(&options)?))
+    let options = Object::read(options, "options", &CALL[1..])?;
+    Ok((Op::Results { id }, controls(&options, None)))
 }
 
 /// `create{Look,Query,DashboardElement}RenderTask(id, resultFormat, width, height, { fields, signal })`.
@@ -247,11 +351,12 @@ pub fn create_render_task<V: Value>(
     kind: RenderKind,
     [id_value, format, width, height, options]: [&V; 5],
 ) -> Result<(Op, Controls<V>), ArgumentError> {
-    let options = Object::new(options, "options")?;
+    let options = Object::read(options, "options", CALL)?;
     let id = id(kind.id_name(), id_value)?;
-    let format = format.string().ok_or_else(|| type_error("resultFormat", "a string"))?;
-    let format = ResultFormat::for_kind(kind, &format).map_err(|why| ArgumentError::Range(text!("resultFormat ", why)))?;
-    let number = |name: &str, value: &V| value.number().ok_or_else(|| type_error(name, "a number"));
+    let format = format.string().ok_or(ArgumentError::type_error("", "resultFormat", "must be a string"))?;
+    let format = ResultFormat::for_kind(kind, &format)
+        .ok_or_else(|| ArgumentError::range_error("", "resultFormat", kind.format_rule(), Given::Text(format)))?;
+    let number = |key, value: &V| value.number().ok_or(ArgumentError::type_error("", key, "must be a number"));
     let task = CreateRenderTask {
         kind,
         id,
@@ -259,119 +364,109 @@ pub fn create_render_task<V: Value>(
         width: dimension("width", number("width", width)?)?,
         height: dimension("height", number("height", height)?)?,
         dashboard: DashboardOptions::default(),
-        fields: options.fields()?,
+        fields: options.fields(),
     };
-    Ok((Op::Create(task), signal_only(&options)?))
+    Ok((Op::Create(Box::new(task)), controls(&options, None)))
 }
 
 /// `createDashboardRenderTask(request, { signal })`.
 pub fn create_dashboard_render_task<V: Value>(request: &V, options: &V) -> Result<(Op, Controls<V>), ArgumentError> {
     let task = render_request(request, Some(RenderKind::Dashboard))?;
-    let options = Object::new(options, "options")?;
-    Ok((Op::Create(task), signal_only(&options)?))
+    let options = Object::read(options, "options", &CALL[1..])?;
+    Ok((Op::Create(task), controls(&options, None)))
 }
 
 /// `waitForRenderTask(renderTaskId, { timeoutMs, signal, onProgress })`.
 pub fn wait_for_render_task<V: Value>(render_task_id: &V, options: &V) -> Result<(Op, Controls<V>), ArgumentError> {
     let id = id("renderTaskId", render_task_id)?;
-    let controls = wait_controls(options)?;
-    let timeout_ms = controls.deadline_ms.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
+    let (timeout_ms, controls) = wait_controls(options)?;
     Ok((Op::Wait { id, timeout_ms }, controls))
 }
 
 /// `render(request, { timeoutMs, signal, onProgress })`.
 pub fn render<V: Value>(request: &V, options: &V) -> Result<(Op, Controls<V>), ArgumentError> {
     let task = render_request(request, None)?;
-    let controls = wait_controls(options)?;
-    let timeout_ms = controls.deadline_ms.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS);
+    let (timeout_ms, controls) = wait_controls(options)?;
     Ok((Op::Render { task, timeout_ms }, controls))
 }
 
-fn wait_controls<V: Value>(options: &V) -> Result<Controls<V>, ArgumentError> {
-    let options = Object::new(options, "options")?;
-    let timeout_ms = timeout("options.timeoutMs", options.number("timeoutMs")?.unwrap_or(DEFAULT_WAIT_TIMEOUT_MS))?;
-    Ok(Controls {
-        signal: options.signal("signal")?,
-        on_progress: options.function("onProgress")?,
-        deadline_ms: Some(timeout_ms),
-    })
+fn wait_controls<V: Value>(options: &V) -> Result<(f64, Controls<V>), ArgumentError> {
+    let options = Object::read(options, "options", WAIT)?;
+    let timeout_ms = timeout(options.number("timeoutMs").unwrap_or(DEFAULT_WAIT_TIMEOUT_MS))?;
+    Ok((timeout_ms, controls(&options, Some(timeout_ms))))
 }
 
 /// Picks what a render request renders: exactly one of its four ids.
-fn render_target<V: Value>(request: &Object<'_, V>) -> Result<(RenderKind, String), ArgumentError> {
-    let mut given = Vec::new();
-    for kind in RenderKind::ALL {
-        if let Some(value) = request.get(kind.id_name()) {
-            given.push((kind, id(&request.label(kind.id_name()), &value)?));
-        }
-    }
-    let mut given = given.into_iter();
+fn render_target<V: Value>(request: &Object<V>) -> Result<(RenderKind, String), ArgumentError> {
+    let mut given = RenderKind::ALL.into_iter().filter_map(|kind| Some((kind, request.string(kind.id_name())?)));
     match (given.next(), given.next()) {
         (Some(target), None) => Ok(target),
-        (None, _) => Err(ArgumentError::Type(
-            "request needs one of look_id, query_id, dashboard_id or dashboard_element_id".into(),
+        (None, _) => Err(ArgumentError::type_error(
+            "request",
+            "",
+            "needs one of look_id, query_id, dashboard_id or dashboard_element_id",
         )),
-        (Some((first, _)), Some((second, _))) => Err(ArgumentError::Type(text!(
-            "request must have exactly one id, not both ",
-            first.id_name(),
-            " and ",
-            second.id_name()
-        ))),
+        (Some((first, _)), Some((second, _))) => Err(ArgumentError::type_error(
+            "request",
+            "",
+            "must have exactly one id, not both",
+        )
+        .given(Given::Both(first.id_name(), second.id_name()))),
     }
 }
 
 /// A `render()` request, or (with `only`) a `createDashboardRenderTask()` one.
-pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<CreateRenderTask, ArgumentError> {
-    let request = Object::required(value, "request")?;
+pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<Box<CreateRenderTask>, ArgumentError> {
+    let request = Object::required(value, "request", REQUEST)?;
     let (kind, id) = match only {
-        Some(kind) => {
-            let value = request.get(kind.id_name()).ok_or_else(|| ArgumentError::Type(text!(request.label(kind.id_name()), " is required")))?;
-            (kind, id(&request.label(kind.id_name()), &value)?)
-        }
+        Some(kind) => match request.string(kind.id_name()) {
+            Some(id) => (kind, id),
+            None => return Err(ArgumentError::type_error("request", kind.id_name(), "is required")),
+        },
         None => render_target(&request)?,
     };
-    let required = |name: &str| match request.number(name)? {
-        Some(number) => Ok(number),
-        None => Err(ArgumentError::Type(text!(request.label(name), " is required"))),
-    };
-    let format = request
-        .string("result_format")?
-        .ok_or_else(|| ArgumentError::Type("request.result_format is required".into()))?;
+    if id.is_empty() {
+        return Err(ArgumentError::type_error("request", kind.id_name(), "must be a non-empty string"));
+    }
+    let format = request.string("result_format").ok_or(ArgumentError::type_error("request", "result_format", "is required"))?;
     let format = ResultFormat::for_kind(kind, &format)
-        .map_err(|why| ArgumentError::Range(text!("request.result_format ", why)))?;
-    let width = dimension("width", required("width")?)?;
-    let height = dimension("height", required("height")?)?;
+        .ok_or_else(|| ArgumentError::range_error("request", "result_format", kind.format_rule(), Given::Text(format)))?;
+    let size = |key| match request.number(key) {
+        Some(number) => dimension(key, number),
+        None => Err(ArgumentError::type_error("request", key, "is required")),
+    };
+    let (width, height) = (size("width")?, size("height")?);
     let dashboard = dashboard_options(&request)?;
     if kind != RenderKind::Dashboard {
-        if let Some(name) = dashboard.first_set() {
-            return Err(ArgumentError::Type(text!(name, " applies to dashboards only, not to a ", kind.noun())));
+        if let Some(key) = dashboard.first_set() {
+            return Err(ArgumentError::type_error("request", key, kind.dashboards_only_rule()));
         }
     }
-    Ok(CreateRenderTask { kind, id, format, width, height, dashboard, fields: request.fields()? })
+    Ok(Box::new(CreateRenderTask { kind, id, format, width, height, dashboard, fields: request.fields() }))
 }
 
-fn dashboard_options<V: Value>(request: &Object<'_, V>) -> Result<DashboardOptions, ArgumentError> {
+fn dashboard_options<V: Value>(request: &Object<V>) -> Result<DashboardOptions, ArgumentError> {
     let mut body = CreateDashboardRenderTask::default();
     if let Some(value) = request.get("body") {
-        let object = Object::new(&value, "request.body")?;
-        body.dashboard_filters = object.string("dashboard_filters")?;
-        body.dashboard_style = object.string("dashboard_style")?;
-        body.tab_ids = object.strings("tab_ids")?;
-        if let Some(style) = &body.dashboard_style {
-            params::one_of(style, &DASHBOARD_STYLES)
-                .map_err(|why| ArgumentError::Range(text!("request.body.dashboard_style ", why)))?;
+        let object = Object::read(value, "request.body", DASHBOARD_BODY)?;
+        body.dashboard_filters = object.string("dashboard_filters");
+        body.dashboard_style = object.string("dashboard_style");
+        body.tab_ids = object.strings("tab_ids");
+        if let Some(style) = body.dashboard_style.as_ref().filter(|style| !DASHBOARD_STYLES.contains(&style.as_str())) {
+            let given = Given::Text(style.clone());
+            return Err(ArgumentError::range_error("request.body", "dashboard_style", DASHBOARD_STYLE_RULE, given));
         }
     }
-    let pdf_paper_size = request.string("pdf_paper_size")?;
-    if let Some(size) = &pdf_paper_size {
-        params::one_of(size, &PDF_PAPER_SIZES).map_err(|why| ArgumentError::Range(text!("request.pdf_paper_size ", why)))?;
+    let pdf_paper_size = request.string("pdf_paper_size");
+    if let Some(size) = pdf_paper_size.as_ref().filter(|size| !PDF_PAPER_SIZES.contains(&size.as_str())) {
+        return Err(ArgumentError::range_error("request", "pdf_paper_size", PDF_PAPER_SIZE_RULE, Given::Text(size.clone())));
     }
     Ok(DashboardOptions {
         body,
         pdf_paper_size,
-        pdf_landscape: request.boolean("pdf_landscape")?,
-        long_tables: request.boolean("long_tables")?,
-        theme: request.string("theme")?,
+        pdf_landscape: request.boolean("pdf_landscape"),
+        long_tables: request.boolean("long_tables"),
+        theme: request.string("theme"),
     })
 }
 
@@ -382,7 +477,7 @@ mod tests {
 
     fn range(result: Result<impl Sized, ArgumentError>) -> String {
         match result {
-            Err(ArgumentError::Range(message)) => message,
+            Err(error) if error.range => error.message(),
             Err(other) => panic!("not a RangeError: {other:?}"),
             Ok(_) => panic!("accepted"),
         }
@@ -390,7 +485,7 @@ mod tests {
 
     fn type_err(result: Result<impl Sized, ArgumentError>) -> String {
         match result {
-            Err(ArgumentError::Type(message)) => message,
+            Err(error) if !error.range => error.message(),
             Err(other) => panic!("not a TypeError: {other:?}"),
             Ok(_) => panic!("accepted"),
         }
@@ -408,9 +503,9 @@ mod tests {
 
     #[test]
     fn timeouts_are_positive() {
-        assert_eq!(timeout("options.timeoutMs", f64::INFINITY), Ok(f64::INFINITY));
-        assert!(range(timeout("options.timeoutMs", 0.0)).ends_with("not 0"));
-        assert!(timeout("options.timeoutMs", f64::NAN).is_err());
+        assert_eq!(timeout(f64::INFINITY), Ok(f64::INFINITY));
+        assert_eq!(range(timeout(0.0)), "options.timeoutMs must be a positive number of milliseconds, not 0");
+        assert!(timeout(f64::NAN).is_err());
     }
 
     fn client(options: Json) -> Result<ClientOptions<Json>, ArgumentError> {
@@ -423,6 +518,7 @@ mod tests {
         assert_eq!(ok.config.retry.max_retries, 0);
         assert_eq!(ok.session.current(), Some("t"));
         assert!(type_err(client(json!(null))).starts_with("options.baseUrl is required"));
+        assert!(range(client(json!({"baseUrl": "https://a.looker.com", "accessToken": "t", "maxResultBytes": -1}))).ends_with("not -1"));
         assert!(type_err(client(json!("x"))).starts_with("options must be an object"));
         assert!(type_err(client(json!({"baseUrl": 7}))).starts_with("options.baseUrl must be a string"));
         let base = |extra: Json| {
@@ -448,6 +544,8 @@ mod tests {
             assert!(type_err(render_task(&bad, &json!(null))).starts_with("renderTaskId"), "{bad}");
         }
         let (op, _) = render_task(&json!("7"), &json!({"fields": ["id", "status"]})).ok().unwrap();
+        assert_eq!(op, Op::Get { id: "7".into(), fields: Fields::from_csv("id,status") });
+        let (op, _) = render_task(&json!("7"), &json!({"fields": "id, status"})).ok().unwrap();
         assert_eq!(op, Op::Get { id: "7".into(), fields: Fields::from_csv("id,status") });
         assert!(type_err(render_task(&json!("7"), &json!({"fields": 7}))).contains("options.fields"));
         assert!(type_err(render_task(&json!("7"), &json!("options"))).contains("options must be an object"));
@@ -475,11 +573,15 @@ mod tests {
             .contains("exactly one id, not both look_id and query_id"));
         assert_eq!(
             type_err(request(json!({"look_id": "7", "result_format": "png", "width": 1, "height": 1, "pdf_landscape": true}))),
-            "pdf_landscape applies to dashboards only, not to a look"
+            "request.pdf_landscape applies to dashboards only, not to a look"
         );
+        assert!(type_err(request(json!({"query_id": "7", "result_format": "png", "width": 1, "height": 1, "body": {"tab_ids": []}})))
+            .starts_with("request.body.tab_ids applies to dashboards only"));
         assert!(type_err(request(json!({"look_id": "7", "result_format": "png", "height": 1}))).contains("request.width is required"));
         assert!(range(request(json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "pdf_paper_size": "a9"})))
-            .starts_with("request.pdf_paper_size must be one of"));
+            .starts_with("request.pdf_paper_size must be one of \"letter\""));
+        assert!(range(request(json!({"look_id": "4", "result_format": "pdf", "width": 1, "height": 1})))
+            .ends_with("for a look, not \"pdf\""));
         assert!(range(request(json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "body": {"dashboard_style": "grid"}})))
             .starts_with("request.body.dashboard_style"));
         assert!(type_err(render_request(&json!({"result_format": "pdf", "width": 1, "height": 1}), Some(RenderKind::Dashboard)))

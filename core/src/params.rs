@@ -3,8 +3,6 @@
 //! surface reads: the CLI, the demo page and the sandbox through
 //! `js/render-kinds.js`, which a test here keeps equal to this module.
 
-use crate::text;
-use crate::text::{Joined, Quoted};
 
 /// The largest width or height this client asks Looker for, in pixels.
 pub const MAX_DIMENSION: u32 = 16_384;
@@ -79,6 +77,26 @@ impl RenderKind {
         self.formats()[0]
     }
 
+    /// The rule of its formats, for a mistake's message.
+    pub fn format_rule(self) -> &'static str {
+        match self {
+            Self::Look => "must be \"png\" or \"jpg\" for a look",
+            Self::Query => "must be \"png\" or \"jpg\" for a query",
+            Self::Dashboard => "must be \"pdf\", \"png\" or \"jpg\" for a dashboard",
+            Self::DashboardElement => "must be \"png\" or \"jpg\" for a dashboard element",
+        }
+    }
+
+    /// The rule a dashboard-only option breaks on this kind.
+    pub fn dashboards_only_rule(self) -> &'static str {
+        match self {
+            Self::Look => "applies to dashboards only, not to a look",
+            Self::Query => "applies to dashboards only, not to a query",
+            Self::Dashboard => "applies to dashboards",
+            Self::DashboardElement => "applies to dashboards only, not to a dashboard element",
+        }
+    }
+
     /// The size a tool picks when none is given, in pixels: a dashboard at
     /// full HD, a look or query as a large chart, a tile as a small one.
     pub fn default_size(self) -> (u32, u32) {
@@ -123,40 +141,37 @@ impl ResultFormat {
         }
     }
 
-    /// Parses `format` as a format `kind` renders to; the error names the
-    /// formats that would do.
-    pub fn for_kind(kind: RenderKind, format: &str) -> Result<Self, String> {
-        kind.formats().iter().copied().find(|f| f.as_str() == format).ok_or_else(|| {
-            let names: Vec<Quoted> = kind.formats().iter().map(|f| Quoted(f.as_str())).collect();
-            text!("must be ", Joined(&names, " or "), " for a ", kind.noun(), ", not ", Quoted(format))
-        })
+    /// `format` as a format `kind` renders to, if it is one (see
+    /// [`RenderKind::format_rule`] for the message when not).
+    pub fn for_kind(kind: RenderKind, format: &str) -> Option<Self> {
+        kind.formats().iter().copied().find(|f| f.as_str() == format)
     }
 }
 
 /// Looker's PDF paper sizes (`pdf_paper_size`).
 pub const PDF_PAPER_SIZES: [&str; 9] = ["letter", "legal", "tabloid", "a0", "a1", "a2", "a3", "a4", "a5"];
 
+/// The rule of [`PDF_PAPER_SIZES`], for a mistake's message (a test holds the two together).
+pub const PDF_PAPER_SIZE_RULE: &str =
+    "must be one of \"letter\", \"legal\", \"tabloid\", \"a0\", \"a1\", \"a2\", \"a3\", \"a4\", \"a5\"";
+
 /// Looker's dashboard layouts (`dashboard_style`).
 pub const DASHBOARD_STYLES: [&str; 2] = ["tiled", "single_column"];
 
-/// Checks a value against a list of allowed ones; the error lists them.
-pub fn one_of(value: &str, allowed: &[&str]) -> Result<(), String> {
-    if allowed.contains(&value) {
-        return Ok(());
-    }
-    let names: Vec<Quoted> = allowed.iter().map(|a| Quoted(a)).collect();
-    Err(text!("must be one of ", Joined(&names, ", "), ", not ", Quoted(value)))
-}
+/// The rule of [`DASHBOARD_STYLES`].
+pub const DASHBOARD_STYLE_RULE: &str = "must be \"tiled\" or \"single_column\"";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::text;
+
     /// The table as `js/render-kinds.js` holds it for the JS surfaces.
     fn render_kinds_module() -> String {
         let list = |items: &[&str]| {
             let quoted: Vec<String> = items.iter().map(|s| text!('\'', s, '\'')).collect();
-            text!('[', Joined(&quoted, ", "), ']')
+            text!('[', quoted.join(", "), ']')
         };
         let mut kinds = String::new();
         for kind in RenderKind::ALL {
@@ -206,23 +221,35 @@ mod tests {
         );
     }
 
-    #[test]
-    fn formats_fit_the_kind() {
-        assert_eq!(ResultFormat::for_kind(RenderKind::Dashboard, "pdf"), Ok(ResultFormat::Pdf));
-        assert_eq!(ResultFormat::for_kind(RenderKind::Look, "jpg"), Ok(ResultFormat::Jpg));
-        assert_eq!(
-            ResultFormat::for_kind(RenderKind::Look, "pdf"),
-            Err("must be \"png\" or \"jpg\" for a look, not \"pdf\"".into())
-        );
-        assert!(ResultFormat::for_kind(RenderKind::DashboardElement, "pdf").unwrap_err().contains("dashboard element"));
-        assert!(ResultFormat::for_kind(RenderKind::Dashboard, "PNG").is_err());
-        assert!(RenderKind::ALL.iter().all(|k| k.formats().contains(&k.default_format())));
+    /// `must be one of "a", "b" or "c"`-style lists, as the rules write them.
+    fn listed(items: &[&str], last: &str) -> String {
+        let quoted: Vec<String> = items.iter().map(|s| text!('"', s, '"')).collect();
+        match quoted.split_last() {
+            Some((tail, [])) => tail.clone(),
+            Some((tail, head)) => text!(head.join(", "), last, tail),
+            None => String::new(),
+        }
     }
 
     #[test]
-    fn allowed_values_are_listed() {
-        assert_eq!(one_of("a4", &PDF_PAPER_SIZES), Ok(()));
-        assert!(one_of("a9", &PDF_PAPER_SIZES).unwrap_err().contains("\"letter\", \"legal\""));
-        assert!(one_of("grid", &DASHBOARD_STYLES).unwrap_err().ends_with("not \"grid\""));
+    fn formats_fit_the_kind() {
+        assert_eq!(ResultFormat::for_kind(RenderKind::Dashboard, "pdf"), Some(ResultFormat::Pdf));
+        assert_eq!(ResultFormat::for_kind(RenderKind::Look, "jpg"), Some(ResultFormat::Jpg));
+        assert_eq!(ResultFormat::for_kind(RenderKind::Look, "pdf"), None);
+        assert_eq!(ResultFormat::for_kind(RenderKind::Dashboard, "PNG"), None);
+        for kind in RenderKind::ALL {
+            assert!(kind.formats().contains(&kind.default_format()));
+            let formats: Vec<&str> = kind.formats().iter().map(|f| f.as_str()).collect();
+            assert_eq!(kind.format_rule(), text!("must be ", listed(&formats, " or "), " for a ", kind.noun()));
+            if kind != RenderKind::Dashboard {
+                assert_eq!(kind.dashboards_only_rule(), text!("applies to dashboards only, not to a ", kind.noun()));
+            }
+        }
+    }
+
+    #[test]
+    fn rules_list_the_allowed_values() {
+        assert_eq!(PDF_PAPER_SIZE_RULE, text!("must be one of ", listed(&PDF_PAPER_SIZES, ", ")));
+        assert_eq!(DASHBOARD_STYLE_RULE, text!("must be ", listed(&DASHBOARD_STYLES, " or ")));
     }
 }

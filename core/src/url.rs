@@ -1,7 +1,7 @@
 //! URLs: the API root a client talks to, and percent-encoding of the parts
 //! callers supply, so that no id or parameter can change a URL's structure.
 
-use crate::error::ArgumentError;
+use crate::error::{ArgumentError, Given};
 use crate::text;
 
 /// The path every Looker API 4.0 call lives under.
@@ -11,16 +11,19 @@ pub const API_PATH: &str = "/api/4.0";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiBase {
     root: String,
-    host: String,
     https: bool,
+    loopback: bool,
 }
+
+/// The mistake of a `baseUrl` that is not one.
+const NOT_A_BASE_URL: ArgumentError =
+    ArgumentError::type_error("", "baseUrl", "must be an http(s) URL such as https://acme.looker.com:19999");
 
 impl ApiBase {
     /// Parses a Looker SDK `base_url` (`https://acme.looker.com:19999`), with or
     /// without `/api/4.0` and trailing slashes.
     pub fn parse(base_url: &str) -> Result<Self, ArgumentError> {
-        let invalid =
-            |why: &str| ArgumentError::Type(text!("baseUrl must be an http(s) URL such as https://acme.looker.com:19999 (", why, ")"));
+        let invalid = |why| NOT_A_BASE_URL.given(Given::Why(why));
         let trimmed = base_url.trim();
         let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(trimmed, "https://") {
             (true, rest)
@@ -29,11 +32,11 @@ impl ApiBase {
         } else {
             return Err(invalid("it has no http:// or https:// scheme"));
         };
-        if rest.contains(['?', '#']) {
+        if rest.bytes().any(|b| b == b'?' || b == b'#') {
             return Err(invalid("it has a query or fragment"));
         }
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        if authority.contains('@') {
+        let (authority, path) = rest.split_at_checked(byte_position(rest, b'/').unwrap_or(rest.len())).unwrap_or((rest, ""));
+        if byte_position(authority, b'@').is_some() {
             return Err(invalid("credentials do not belong in the URL"));
         }
         let host = host_of(authority).ok_or_else(|| invalid("it has no host"))?;
@@ -42,7 +45,7 @@ impl ApiBase {
             path = prefix;
         }
         let scheme = if https { "https://" } else { "http://" };
-        Ok(Self { root: text!(scheme, authority, path, API_PATH), host: host.to_ascii_lowercase(), https })
+        Ok(Self { root: text!(scheme, authority, path, API_PATH), https, loopback: is_loopback(host) })
     }
 
     /// The API root, ending in `/api/4.0`.
@@ -58,12 +61,7 @@ impl ApiBase {
     /// Whether the host is this machine (`localhost`, `127.0.0.0/8`, `::1`),
     /// where plain http cannot leak a token onto a network.
     pub fn is_loopback(&self) -> bool {
-        let host = self.host.as_str();
-        host == "localhost"
-            || host == "[::1]"
-            || host
-                .strip_prefix("127.")
-                .is_some_and(|rest| rest.split('.').count() == 3 && rest.split('.').all(|o| o.parse::<u8>().is_ok()))
+        self.loopback
     }
 
     /// The URL of `path` (which starts with `/`) with `query`.
@@ -80,23 +78,52 @@ impl ApiBase {
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    let (head, rest) = s.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
+}
+
+/// Where `byte` first is in `text`. (Byte searches keep the wasm free of
+/// `str`'s pattern machinery; the bytes looked for are ASCII.)
+fn byte_position(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
+/// Whether `host` is this machine: `localhost`, `[::1]` or `127.x.y.z`.
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
+        return true;
+    }
+    let Some(rest) = host.strip_prefix("127.") else {
+        return false;
+    };
+    // Three more octets, each 0-255.
+    let mut octets = 0;
+    for octet in rest.split('.') {
+        octets += 1;
+        if octet.is_empty() || octet.len() > 3 || !octet.bytes().all(|b| b.is_ascii_digit()) || octet.parse::<u16>().map_or(true, |n| n > 255) {
+            return false;
+        }
+    }
+    octets == 3
 }
 
 /// The host of `host[:port]` or `[v6]:port`, if any.
 fn host_of(authority: &str) -> Option<&str> {
-    let host =
-        if authority.starts_with('[') { &authority[..=authority.find(']')?] } else { authority.split(':').next()? };
-    (!host.is_empty()).then_some(host)
+    let end = if authority.starts_with('[') {
+        byte_position(authority, b']')? + 1
+    } else {
+        byte_position(authority, b':').unwrap_or(authority.len())
+    };
+    authority.get(..end).filter(|host| !host.is_empty())
 }
 
 /// The path of a URL, for messages: never the query, which may carry
 /// parameters a caller would rather not see in a log.
 pub fn path_of(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let path_start = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
-    let path_end = url.find('?').unwrap_or(url.len());
+    let bytes = url.as_bytes();
+    let after_scheme = bytes.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
+    let path_start = bytes.iter().skip(after_scheme).position(|&b| b == b'/').map_or(url.len(), |i| after_scheme + i);
+    let path_end = byte_position(url, b'?').unwrap_or(url.len());
     url.get(path_start..path_end.max(path_start)).unwrap_or("")
 }
 
@@ -182,7 +209,8 @@ mod tests {
         for url in
             ["", "acme.looker.com", "ftp://acme.looker.com", "https://", "https://:443", "https://a.com?x=1", "https://u:p@a.com"]
         {
-            assert!(matches!(ApiBase::parse(url), Err(ArgumentError::Type(m)) if m.starts_with("baseUrl")), "{url:?}");
+            let error = ApiBase::parse(url).unwrap_err();
+            assert!(!error.range && error.message().starts_with("baseUrl must be an http(s) URL"), "{url:?}");
         }
     }
 
