@@ -1,6 +1,7 @@
 // LookerClient, the package's class: each method is one call into the wasm
 // core (`Core::call` in src/lib.rs), which checks the arguments and runs the
-// call through js/driver.js. Nothing is decided here. The types and docs of
+// call through js/driver.js. Nothing is decided here. The methods are async
+// so that a wrong argument rejects rather than throws. The types and docs of
 // every method are in src/types.d.ts.
 
 // Method numbers, as src/lib.rs numbers them.
@@ -24,43 +25,43 @@ function lookerClientClass(Core) {
       this.#core = new Core(options);
     }
 
-    login() {
+    async login() {
       return this.#core.call(LOGIN);
     }
 
-    logout() {
+    async logout() {
       return this.#core.call(LOGOUT);
     }
 
-    renderTask(renderTaskId, options) {
+    async renderTask(renderTaskId, options) {
       return this.#core.call(RENDER_TASK, renderTaskId, options);
     }
 
-    createLookRenderTask(lookId, resultFormat, width, height, options) {
+    async createLookRenderTask(lookId, resultFormat, width, height, options) {
       return this.#core.call(CREATE_LOOK_RENDER_TASK, lookId, resultFormat, width, height, options);
     }
 
-    createQueryRenderTask(queryId, resultFormat, width, height, options) {
+    async createQueryRenderTask(queryId, resultFormat, width, height, options) {
       return this.#core.call(CREATE_QUERY_RENDER_TASK, queryId, resultFormat, width, height, options);
     }
 
-    createDashboardElementRenderTask(dashboardElementId, resultFormat, width, height, options) {
+    async createDashboardElementRenderTask(dashboardElementId, resultFormat, width, height, options) {
       return this.#core.call(CREATE_DASHBOARD_ELEMENT_RENDER_TASK, dashboardElementId, resultFormat, width, height, options);
     }
 
-    createDashboardRenderTask(request, options) {
+    async createDashboardRenderTask(request, options) {
       return this.#core.call(CREATE_DASHBOARD_RENDER_TASK, request, options);
     }
 
-    renderTaskResults(renderTaskId, options) {
+    async renderTaskResults(renderTaskId, options) {
       return this.#core.call(RENDER_TASK_RESULTS, renderTaskId, options);
     }
 
-    waitForRenderTask(renderTaskId, options) {
+    async waitForRenderTask(renderTaskId, options) {
       return this.#core.call(WAIT_FOR_RENDER_TASK, renderTaskId, options);
     }
 
-    render(request, options) {
+    async render(request, options) {
       return this.#core.call(RENDER, request, options);
     }
   };

@@ -62,17 +62,19 @@ async function drive(io, call, callerSignal, onProgress, deadlineMs) {
   const expired = () => job !== null && job.timedOut;
   let event = START;
   let value;
+  let answer;
   try {
     for (;;) {
-      const next = call.step(event, value);
+      const next = answer === undefined ? call.step(event, value)
+        : call.step(ANSWER, answer.body, answer.status, answer.contentType, answer.retryAfter, answer.kind, answer.size);
       if (next.settled) io.woke();
       value = undefined;
+      answer = undefined;
       switch (next.kind) {
         case SEND: {
           const deadline = new Deadline(signal, next.remainingMs, next.timeoutMs);
           try {
-            value = await exchange(io.fetch, next, deadline.signal);
-            event = ANSWER;
+            answer = await exchange(io.fetch, next, deadline.signal);
           } catch (error) {
             if (expired()) event = EXPIRED;
             else if (deadline.aborted) throw deadline.reason;
@@ -149,47 +151,41 @@ async function readAnswer(response, bytesLimit) {
   const asBytes = bytesLimit >= 0 && status >= 200 && status < 300;
   const limit = asBytes ? bytesLimit : MAX_JSON_BYTES;
   const answer = {
-    status, contentType: headers.get('content-type'), retryAfter: headers.get('retry-after'),
+    status, contentType: headers.get('content-type') ?? undefined, retryAfter: headers.get('retry-after') ?? undefined,
     kind: TOO_LARGE, body: undefined, size: limit,
   };
-  const body = await readBody(response, limit, !asBytes);
-  if (body === null) return answer;
+  const bytes = await readBytes(response, limit);
+  if (bytes === null) return answer;
   if (asBytes) {
     answer.kind = BYTES;
-    answer.body = body;
+    answer.body = bytes;
     return answer;
   }
   try {
-    answer.body = JSON.parse(body);
+    answer.body = JSON.parse(new TextDecoder().decode(bytes));
     answer.kind = JSON_BODY;
   } catch {
     answer.kind = NOT_JSON;
-    answer.size = new TextEncoder().encode(body).length;
+    answer.size = bytes.byteLength;
   }
   return answer;
 }
 
-const tooLarge = async (response) => {
-  await response.body?.cancel?.().catch(() => {});
-  return null;
-};
-
 /**
- * The body as text or bytes, or null when it is larger than `limit` bytes;
- * a body over the cap is cancelled, which releases the connection.
+ * The body's bytes, or null when there are more than `limit`: a body over
+ * the cap is cancelled, which releases the connection.
  */
-async function readBody(response, limit, asText) {
+async function readBytes(response, limit) {
   const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) return tooLarge(response);
+  // Without a declared length the body is read a chunk at a time, so that an
+  // endless one stops at the cap.
   const reader = declared === null ? response.body?.getReader?.() : undefined;
   if (!reader) {
-    // A declared length within the cap (the usual case, and the fast path),
-    // or a Response-like object from an injected fetch without a stream.
-    if (asText) {
-      const text = await response.text();
-      // Each UTF-16 unit is at least one byte: more units is more bytes.
-      return text.length > limit ? null : text;
+    if (Number(declared) > limit) {
+      await response.body?.cancel?.().catch(() => {});
+      return null;
     }
+    // A Response-like object from an injected fetch may have no stream.
     const bytes = new Uint8Array(await response.arrayBuffer());
     return bytes.byteLength > limit ? null : bytes;
   }
@@ -205,15 +201,14 @@ async function readBody(response, limit, asText) {
     }
     chunks.push(value);
   }
-  let bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(size);
-  if (chunks.length !== 1) {
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
   }
-  return asText ? new TextDecoder().decode(bytes) : bytes;
+  return bytes;
 }
 
 /**

@@ -20,14 +20,42 @@ function kindOf(value) {
   }
 }
 
+/** An object's property (the wasm only asks objects). */
+const property = (object, key) => object[key];
+
+/** An object's own enumerable keys. */
+const keys = (object) => Object.keys(object);
+
 /** `{ bytes, contentType }`, with `task` first when given (what `render` resolves with). */
 const result = (bytes, contentType, task) => (task === undefined ? { bytes, contentType } : { task, bytes, contentType });
 
-const apiError = (message, status, documentation_url, errors) => new LookerApiError(message, { status, documentation_url, errors });
-const responseError = (message) => new LookerResponseError(message);
-const failedError = (message, task) => new RenderTaskFailedError(message, { task });
-const renderTimeoutError = (message, timeoutMs, task) => new RenderTimeoutError(message, { timeoutMs, task });
-const notReadyError = (message, retryAfterMs) => new RenderNotReadyError(message, { retryAfterMs });
+// The kinds of failure, numbered as src/lib.rs numbers them.
+const API = 0;
+const RESPONSE = 1;
+const NETWORK = 2;
+const FAILED = 3;
+const TIMEOUT = 4;
+const NOT_READY = 5;
+const TYPE = 6;
+
+/**
+ * The error a call rejects with: `kind` picks the class; `number` is the
+ * status (API), the deadline (timeout) or the wait Looker asks for (not ready;
+ * NaN for none); `a` and `b` are the rest of its fields. For a network
+ * failure `message` is the request's path and `a` the original error.
+ */
+function failure(kind, message, number, a, b) {
+  switch (kind) {
+    case API: return new LookerApiError(message, { status: number, documentation_url: a, errors: b });
+    case RESPONSE: return new LookerResponseError(message);
+    case NETWORK: return networkError(message, a);
+    case FAILED: return new RenderTaskFailedError(message, { task: a });
+    case TIMEOUT: return new RenderTimeoutError(message, { timeoutMs: number, task: a });
+    case NOT_READY: return new RenderNotReadyError(message, { retryAfterMs: Number.isNaN(number) ? null : number });
+    case TYPE: return new TypeError(message);
+    default: return new RangeError(message);
+  }
+}
 
 /** A request that got no answer, naming its path and, for Node's "fetch failed", the reason one level down. */
 function networkError(path, cause) {
@@ -37,4 +65,4 @@ function networkError(path, cause) {
   return new LookerNetworkError(`Request to ${path} failed: ${what}`, { cause });
 }
 
-export { kindOf, result, apiError, responseError, failedError, renderTimeoutError, notReadyError, networkError };
+export { kindOf, property, keys, result, failure };

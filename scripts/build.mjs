@@ -17,19 +17,71 @@ const pkg = join(root, 'pkg');
 const crate = 'looker_render';
 const dev = process.argv.includes('--dev');
 
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+const run = (cmd, args, env) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
 const log = (message) => console.error(`[build] ${message}`);
+const wasmOpt = join(root, 'node_modules/.bin/wasm-opt');
+const wasmFeatures = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-reference-types',
+  '--enable-mutable-globals', '--enable-sign-ext', '--enable-multivalue'];
 
-log('cargo build --release --target wasm32-unknown-unknown');
-run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '-p', 'looker-render']);
-const wasm = join(root, 'target/wasm32-unknown-unknown/release', `${crate}.wasm`);
+// The shipped wasm is built with std rebuilt so that a panic is a plain trap:
+// no panic messages, locations or formatting machinery (about a tenth of the
+// module). That takes the rust-src component and, on stable rustc,
+// RUSTC_BOOTSTRAP=1 for the -Z flags; scripts/setup.sh installs rust-src. Its
+// own target directory keeps these flags from rebuilding the test builds.
+// --dev builds with plain std and skips wasm-opt: faster, larger.
+const shipped = dev ? 'target' : 'target/shipped';
+log(`cargo build --release --target wasm32-unknown-unknown${dev ? '' : ' (std rebuilt, panics abort)'}`);
+run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '-p', 'looker-render',
+  '--target-dir', shipped, ...(dev ? [] : ['-Zbuild-std=std,panic_abort'])],
+  dev ? {} : { RUSTC_BOOTSTRAP: '1', RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-reference-types' });
+const wasm = join(root, shipped, 'wasm32-unknown-unknown/release', `${crate}.wasm`);
+
+/**
+ * Shortens the wasm's import, export and module names (hashed names like
+ * `__wbg_get_2080c49015e35254` are about a kilobyte of gzip in the wasm and
+ * again in the glue), then rewrites the glue to the new names and checks that
+ * every import the module asks for is one the glue provides.
+ */
+function minifyNames(dir, gluePath, wasmPath) {
+  const names = JSON.parse(execFileSync(wasmOpt, [wasmPath, ...wasmFeatures, '--minify-imports-and-exports-and-modules',
+    '-o', wasmPath], { encoding: 'utf8' }));
+  let glue = readFileSync(gluePath, 'utf8');
+  for (const [old, short] of names.exports) glue = glue.replaceAll(new RegExp(`\\bwasm\\.${old}\\b`, 'g'), `wasm.${short}`);
+  // The glue's own imports are keys of `import0`; the others (functions the
+  // wasm takes straight from a snippet) are read off that snippet's module.
+  const modules = new Map();
+  const entries = [];
+  for (const [module, base, short] of names.imports) {
+    if (module === './looker_render_bg.js') {
+      const key = new RegExp(`\\b${base}(?=: function)`);
+      if (!key.test(glue)) throw new Error(`${dir}: the glue has no import ${base}`);
+      glue = glue.replace(key, short);
+    } else {
+      const match = glue.match(new RegExp(`(import\\d+) = require\\("${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\)|import \\* as (import\\d+) from "${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"`));
+      if (!match) throw new Error(`${dir}: the glue does not import ${module}`);
+      modules.set(module, match[1] ?? match[2]);
+      entries.push(`${short}: ${match[1] ?? match[2]}.${base}`);
+    }
+  }
+  // wasm-opt puts every import in one module named "a".
+  const returns = /return \{\n\s*__proto__: null,\n\s*"\.\/looker_render_bg\.js": import0,\n(?:\s*"[^"]+": import\d+,\n)*\s*\};/;
+  if (!returns.test(glue)) throw new Error(`${dir}: the glue's imports are not where they were`);
+  glue = glue.replace(returns, `return { __proto__: null, a: { __proto__: null, ...import0, ${entries.join(', ')} } };`);
+  writeFileSync(gluePath, glue);
+  const wanted = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath)));
+  if (wanted.some(({ module }) => module !== 'a')) throw new Error(`${dir}: imports from a module other than "a"`);
+}
 
 rmSync(pkg, { recursive: true, force: true });
 for (const [dir, target] of [['node', 'nodejs'], ['web', 'web']]) {
   run('wasm-bindgen', [wasm, '--target', target, '--out-dir', join(pkg, dir), '--out-name', crate,
     '--remove-name-section', '--remove-producers-section']);
   const out = join(pkg, dir, `${crate}_bg.wasm`);
-  if (!dev) run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-reference-types', '--enable-mutable-globals', '--enable-sign-ext', '--enable-multivalue', out, '-o', out]);
+  if (!dev) {
+    // The low kilobyte of memory is unused (Rust puts its stack and data above it).
+    run(wasmOpt, ['-Oz', '--low-memory-unused', '--strip-target-features', ...wasmFeatures, out, '-o', out]);
+    minifyNames(dir, join(pkg, dir, `${crate}.js`), out);
+  }
   rmSync(join(pkg, dir, `${crate}_bg.wasm.d.ts`), { force: true });
 }
 
@@ -82,9 +134,13 @@ export const { ${names.join(', ')} } = lib;
 `);
 writeFileSync(join(pkg, 'web/index.js'), `// Entry for browsers, workers and bundlers: fetches and instantiates the
 // wasm beside this file once, with top-level await, so no init call is needed.
-import init, { Core } from './${crate}.js';
+import { initSync, Core } from './${crate}.js';
 import { lookerClientClass } from './client.js';
-await init({ module_or_path: new URL('./${crate}_bg.wasm', import.meta.url) });
+// Compiled while it downloads; a server that sends the wrong content type gets the slower path.
+const url = new URL('./${crate}_bg.wasm', import.meta.url);
+const module = await WebAssembly.compileStreaming(fetch(url))
+  .catch(() => fetch(url).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
+initSync({ module });
 export const LookerClient = lookerClientClass(Core);
 export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 `);

@@ -14,6 +14,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The shipped wasm rebuilds std (scripts/build.mjs): it needs std's sources.
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding Rust component rust-src"
+  rustup component add rust-src
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   # Not --locked: its lockfile names crate versions the registry here lacks.
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"

@@ -2,9 +2,10 @@
 //! `js/driver.js`, the values of `js/values.js`; and the core's [`Value`]
 //! view of JS values.
 
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Promise};
 use looker_render_core::value::{Kind, Value};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 #[wasm_bindgen]
@@ -52,21 +53,6 @@ extern "C" {
     /// Any other step.
     pub fn step(kind: u8, settled: bool, value: &JsValue, ms: f64) -> JsValue;
 
-    /// An answer, read by `readAnswer`.
-    pub type Answer;
-    #[wasm_bindgen(method, getter)]
-    pub fn status(this: &Answer) -> u16;
-    #[wasm_bindgen(method, getter, js_name = contentType)]
-    pub fn content_type(this: &Answer) -> Option<String>;
-    #[wasm_bindgen(method, getter, js_name = retryAfter)]
-    pub fn retry_after(this: &Answer) -> Option<String>;
-    /// 0 JSON, 1 not JSON, 2 bytes, 3 too large.
-    #[wasm_bindgen(method, getter)]
-    pub fn kind(this: &Answer) -> u8;
-    #[wasm_bindgen(method, getter)]
-    pub fn body(this: &Answer) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    pub fn size(this: &Answer) -> f64;
 }
 
 #[wasm_bindgen(module = "/js/values.js")]
@@ -74,21 +60,15 @@ extern "C" {
     #[wasm_bindgen(js_name = kindOf)]
     fn kind_of(value: &JsValue) -> u8;
 
+    fn property(object: &JsValue, key: &str) -> JsValue;
+
+    fn keys(object: &JsValue) -> Array;
+
     /// `{ bytes, contentType }`, with `task` first when given.
     pub fn result(bytes: &JsValue, content_type: &str, task: &JsValue) -> JsValue;
 
-    #[wasm_bindgen(js_name = apiError)]
-    pub fn api_error(message: &str, status: u16, documentation_url: &JsValue, errors: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = responseError)]
-    pub fn response_error(message: &str) -> JsValue;
-    #[wasm_bindgen(js_name = networkError)]
-    pub fn network_error(path: &str, cause: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = failedError)]
-    pub fn failed_error(message: &str, task: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = renderTimeoutError)]
-    pub fn render_timeout_error(message: &str, timeout_ms: f64, task: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = notReadyError)]
-    pub fn not_ready_error(message: &str, retry_after_ms: Option<f64>) -> JsValue;
+    /// The error of a failure of `kind` (numbered as in `js/values.js`).
+    pub fn failure(kind: u8, message: &str, number: f64, a: &JsValue, b: &JsValue) -> JsValue;
 }
 
 /// A JS value seen through the core's [`Value`] view.
@@ -111,23 +91,20 @@ impl Value for Js {
         }
     }
 
+    // The core asks for properties and keys of objects only (it checks the kind first).
     fn get(&self, key: &str) -> Option<Self> {
-        let value = Reflect::get(&self.0, &JsValue::from_str(key)).ok()?;
+        let value = property(&self.0, key);
         (!value.is_undefined()).then_some(Self(value))
     }
 
     fn keys(&self) -> Vec<String> {
-        match self.0.dyn_ref::<Object>() {
-            Some(object) => Object::keys(object).iter().filter_map(|key| key.as_string()).collect(),
-            None => Vec::new(),
-        }
+        let keys = keys(&self.0);
+        (0..keys.length()).filter_map(|i| keys.get(i).as_string()).collect()
     }
 
     fn items(&self) -> Vec<Self> {
-        match self.0.dyn_ref::<Array>() {
-            Some(array) => array.iter().map(Self).collect(),
-            None => Vec::new(),
-        }
+        let array: &Array = self.0.unchecked_ref();
+        (0..array.length()).map(|i| Self(array.get(i))).collect()
     }
 
     fn string(&self) -> Option<String> {

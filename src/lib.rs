@@ -81,9 +81,10 @@ impl Core {
         Ok(Core { inner: Rc::new(inner) })
     }
 
-    /// Starts method `method` with the caller's arguments; the promise settles
-    /// with its result, or rejects at once when an argument is wrong.
-    pub fn call(&self, method: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue, e: JsValue) -> Promise {
+    /// Starts method `method` with the caller's arguments: the promise of its
+    /// result. Throws when an argument is wrong (the JS methods, being async,
+    /// reject with it).
+    pub fn call(&self, method: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue, e: JsValue) -> Result<Promise, JsValue> {
         let [a, b, c, d, e] = [a, b, c, d, e].map(Js);
         let call = match method {
             LOGIN => Ok((Op::Login, Controls::none())),
@@ -100,14 +101,11 @@ impl Core {
             RENDER => input::render(&a, &b),
             _ => Err(ArgumentError::type_error("", "method", "must be one of LookerClient's")),
         };
-        let (op, controls) = match call {
-            Ok(call) => call,
-            Err(error) => return Promise::reject(&argument_error(error)),
-        };
+        let (op, controls) = call.map_err(argument_error)?;
         let call = PendingCall { inner: Rc::clone(&self.inner), call: Call::new(op), cause: JsValue::UNDEFINED };
         let signal = controls.signal.map(|signal| signal.0.unchecked_into());
         let on_progress = controls.on_progress.map_or(JsValue::UNDEFINED, |callback| callback.0);
-        js::drive(&self.inner.io, call, signal, on_progress, controls.deadline_ms)
+        Ok(js::drive(&self.inner.io, call, signal, on_progress, controls.deadline_ms))
     }
 }
 
@@ -130,12 +128,35 @@ const REJECT: u8 = 6;
 
 #[wasm_bindgen]
 impl PendingCall {
-    /// Feeds the event (numbered as in `js/driver.js`) and says what to do next.
+    /// Feeds the event (numbered as in `js/driver.js`) and says what to do
+    /// next. An answer comes in parts: its body (`value`: parsed JSON or
+    /// bytes), `status`, two headers, what the body is (`body`: 0 JSON, 1 not
+    /// JSON, 2 bytes, 3 too large) and a size (of text that is not JSON, or
+    /// the limit a body passed).
     #[wasm_bindgen(skip_typescript)]
-    pub fn step(&mut self, event: u8, value: JsValue) -> JsValue {
+    #[allow(clippy::too_many_arguments)]
+    pub fn step(
+        &mut self,
+        event: u8,
+        value: JsValue,
+        status: u16,
+        content_type: Option<String>,
+        retry_after: Option<String>,
+        body: u8,
+        size: f64,
+    ) -> JsValue {
         let event = match event {
             0 => Event::Start,
-            1 => Event::Answer(answer(value.unchecked_into())),
+            1 => {
+                let head = Head::new(status, content_type, retry_after.as_deref(), js::now_ms());
+                let body = match body {
+                    0 => Body::Json(Js(value)),
+                    1 => Body::NotJson(size as usize),
+                    2 => Body::Bytes(Js(value)),
+                    _ => Body::TooLarge(size),
+                };
+                Event::Answer(Answer { head, body })
+            }
             2 => {
                 self.cause = value;
                 Event::NoAnswer
@@ -186,18 +207,6 @@ impl PendingCall {
     }
 }
 
-/// An answer as the core takes it.
-fn answer(answer: js::Answer) -> Answer<Js> {
-    let head = Head::new(answer.status(), answer.content_type(), answer.retry_after().as_deref(), js::now_ms());
-    let body = match answer.kind() {
-        0 => Body::Json(Js(answer.body())),
-        1 => Body::NotJson(answer.size() as usize),
-        2 => Body::Bytes(Js(answer.body())),
-        _ => Body::TooLarge(answer.size()),
-    };
-    Answer { head, body }
-}
-
 /// What a call resolves with.
 fn output_value(output: Output<Js>) -> JsValue {
     match output {
@@ -208,28 +217,41 @@ fn output_value(output: Output<Js>) -> JsValue {
     }
 }
 
+// The kinds of failure `js/values.js` builds errors for.
+const API: u8 = 0;
+const RESPONSE: u8 = 1;
+const NETWORK: u8 = 2;
+const FAILED: u8 = 3;
+const TIMEOUT: u8 = 4;
+const NOT_READY: u8 = 5;
+const TYPE: u8 = 6;
+const RANGE: u8 = 7;
+
 /// The JS error a call rejects with.
 fn error_value(error: Error<Js>, cause: &JsValue) -> JsValue {
     let value = |value: Option<Js>| value.map_or(JsValue::NULL, |value| value.0);
+    let none = &JsValue::NULL;
     match error {
         Error::Argument(error) => argument_error(error),
-        Error::Api(error) => {
-            js::api_error(&error.message, error.status, &value(error.documentation_url), &value(error.errors))
+        Error::Api(error) => js::failure(
+            API,
+            &error.message,
+            f64::from(error.status),
+            &value(error.documentation_url),
+            &value(error.errors),
+        ),
+        Error::Response(message) => js::failure(RESPONSE, &message, 0.0, none, none),
+        Error::Network { path } => js::failure(NETWORK, &path, 0.0, cause, none),
+        Error::Failed { task, message } => js::failure(FAILED, &message, 0.0, &task.0, none),
+        Error::Timeout { timeout_ms, task, message } => js::failure(TIMEOUT, &message, timeout_ms, &value(task), none),
+        Error::NotReady { retry_after_ms, message } => {
+            js::failure(NOT_READY, &message, retry_after_ms.unwrap_or(f64::NAN), none, none)
         }
-        Error::Response(message) => js::response_error(&message),
-        Error::Network { path } => js::network_error(&path, cause),
-        Error::Failed { task, message } => js::failed_error(&message, &task.0),
-        Error::Timeout { timeout_ms, task, message } => js::render_timeout_error(&message, timeout_ms, &value(task)),
-        Error::NotReady { retry_after_ms, message } => js::not_ready_error(&message, retry_after_ms),
     }
 }
 
 /// A caller's mistake as the built-in error of its kind.
 fn argument_error(error: ArgumentError) -> JsValue {
-    let message = error.message();
-    if error.range {
-        js_sys::RangeError::new(&message).into()
-    } else {
-        js_sys::TypeError::new(&message).into()
-    }
+    let kind = if error.range { RANGE } else { TYPE };
+    js::failure(kind, &error.message(), 0.0, &JsValue::NULL, &JsValue::NULL)
 }

@@ -78,18 +78,13 @@ pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
     let given = [options.access_token, options.get_access_token, credentials].iter().filter(|given| **given).count();
     match given {
         0 if options.fetch => Ok(AuthMode::Transport),
-        0 => Err(ArgumentError::type_error(
-            "options",
-            "",
-            "need one way to authenticate: accessToken, getAccessToken, or clientId with clientSecret",
-        )),
         1 if options.access_token => Ok(AuthMode::Token),
         1 if options.get_access_token => Ok(AuthMode::Callback),
         1 => Ok(AuthMode::Credentials),
         _ => Err(ArgumentError::type_error(
             "options",
             "",
-            "must have only one way to authenticate: accessToken, getAccessToken, or clientId with clientSecret",
+            "need exactly one way to authenticate: accessToken, getAccessToken, or clientId with clientSecret",
         )),
     }
 }
@@ -296,7 +291,7 @@ mod tests {
             assert!(matches!(auth_mode(wrong), Err(ArgumentError { range: false, .. })), "{wrong:?}");
         }
         assert!(auth_mode(options(false, false, true, false, false)).unwrap_err().message().contains("clientSecret"));
-        assert!(auth_mode(options(false, false, false, false, false)).unwrap_err().message().starts_with("options need one way"));
+        assert!(auth_mode(options(false, false, false, false, false)).unwrap_err().message().starts_with("options need exactly one way"));
     }
 
     #[test]

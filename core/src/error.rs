@@ -153,14 +153,10 @@ impl<V> From<ArgumentError> for Error<V> {
 impl<V> Error<V> {
     /// Results that are not ready yet.
     pub fn not_ready(retry_after_ms: Option<f64>) -> Self {
-        let message = match retry_after_ms {
-            Some(ms) => text!(
-                "The render task's results are not ready yet (HTTP 202); Looker asks to retry in ",
-                ms,
-                " ms"
-            ),
-            None => "The render task's results are not ready yet (HTTP 202)".into(),
-        };
+        let mut message = String::from("The render task's results are not ready yet (HTTP 202)");
+        if let Some(ms) = retry_after_ms {
+            message.push_str(&text!("; Looker asks to retry in ", ms, " ms"));
+        }
         Self::NotReady { retry_after_ms, message }
     }
 

@@ -531,7 +531,7 @@ mod tests {
         assert!(range(base(json!({"maxRetries": 101}))).contains("maxRetries"));
         assert!(range(base(json!({"maxResultBytes": 0}))).contains("maxResultBytes"));
         assert!(type_err(base(json!({"accessToken": "a\nb"}))).contains("accessToken"));
-        assert!(type_err(base(json!({"clientId": "i", "clientSecret": "s"}))).contains("only one way"));
+        assert!(type_err(base(json!({"clientId": "i", "clientSecret": "s"}))).contains("exactly one way"));
         assert!(type_err(client(json!({"baseUrl": "http://acme.looker.com", "accessToken": "t"}))).contains("https"));
         let credentials = client(json!({"baseUrl": "http://127.0.0.1:1", "clientId": "i", "clientSecret": "s"})).ok().unwrap();
         assert_eq!(credentials.config.auth, Auth::Credentials { client_id: "i".into(), client_secret: "s".into() });

@@ -110,7 +110,7 @@ impl Fields {
     /// (spaces and empty names dropped).
     pub fn from_csv(fields: &str) -> Self {
         let mut joined = String::new();
-        for name in fields.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        for name in fields.split(',').map(str::trim_ascii).filter(|f| !f.is_empty()) {
             if !joined.is_empty() {
                 joined.push(',');
             }

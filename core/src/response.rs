@@ -123,16 +123,9 @@ impl<V: Value> Answer<V> {
     }
 }
 
-/// The standard reason phrase of the statuses a Looker client meets.
+/// The standard reason phrase of the error statuses a Looker client meets.
 pub fn reason_phrase(status: u16) -> Option<&'static str> {
     Some(match status {
-        202 => "Accepted",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -155,7 +148,7 @@ pub fn reason_phrase(status: u16) -> Option<&'static str> {
 /// delay-seconds or an HTTP date (relative to `now_ms`, milliseconds since the
 /// Unix epoch). `None` when the header makes no sense.
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
-    let value = value.trim();
+    let value = value.trim_ascii();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // Integer seconds, summed by hand (no float parsing in the wasm); past
         // what an f64 holds makes no sense either.

@@ -24,7 +24,7 @@ impl ApiBase {
     /// without `/api/4.0` and trailing slashes.
     pub fn parse(base_url: &str) -> Result<Self, ArgumentError> {
         let invalid = |why| NOT_A_BASE_URL.given(Given::Why(why));
-        let trimmed = base_url.trim();
+        let trimmed = base_url.trim_ascii();
         let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(trimmed, "https://") {
             (true, rest)
         } else if let Some(rest) = strip_prefix_ignore_case(trimmed, "http://") {
