@@ -57,9 +57,9 @@ class Io {
  * the deadline the core gives it.
  */
 async function drive(io, call, callerSignal, onProgress, deadlineMs) {
-  const job = deadlineMs === undefined ? null : new Deadline(callerSignal, deadlineMs, deadlineMs);
+  const job = deadlineMs === undefined ? null : deadline(callerSignal, deadlineMs, deadlineMs);
   const signal = job ? job.signal : callerSignal;
-  const expired = () => job !== null && job.timedOut;
+  const expired = () => job !== null && job.timedOut();
   let event = START;
   let value;
   let answer;
@@ -72,18 +72,18 @@ async function drive(io, call, callerSignal, onProgress, deadlineMs) {
       answer = undefined;
       switch (next.kind) {
         case SEND: {
-          const deadline = new Deadline(signal, next.remainingMs, next.timeoutMs);
+          const request = deadline(signal, next.remainingMs, next.timeoutMs);
           try {
-            answer = await exchange(io.fetch, next, deadline.signal);
+            answer = await exchange(io.fetch, next, request.signal);
           } catch (error) {
             if (expired()) event = EXPIRED;
-            else if (deadline.aborted) throw deadline.reason;
+            else if (request.signal.aborted) throw request.signal.reason;
             else {
               event = NO_ANSWER;
               value = error;
             }
           } finally {
-            deadline.release();
+            request.release();
           }
           break;
         }
@@ -217,45 +217,28 @@ async function readBytes(response, limit) {
  * released (listener removed, timer cleared) as soon as the work settles, so
  * nothing keeps a Node process alive.
  */
-class Deadline {
-  constructor(callerSignal, ms, timeoutMs) {
-    this.controller = new AbortController();
-    this.callerSignal = callerSignal;
-    this.timer = null;
-    this.timedOut = false;
-    this.onAbort = null;
-    if (callerSignal) {
-      if (callerSignal.aborted) this.controller.abort(callerSignal.reason);
-      else {
-        this.onAbort = () => this.controller.abort(callerSignal.reason);
-        callerSignal.addEventListener('abort', this.onAbort, { once: true });
-      }
-    }
-    if (Number.isFinite(ms) && !this.controller.signal.aborted) {
-      this.timer = setTimeout(() => {
-        this.timedOut = true;
-        this.controller.abort(new LookerTimeoutError(`The request took longer than timeoutMs (${timeoutMs} ms)`, { timeoutMs }));
-      }, Math.max(ms, 1));
-    }
+function deadline(callerSignal, ms, timeoutMs) {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const onAbort = () => controller.abort(callerSignal.reason);
+  let timer;
+  let timedOut = false;
+  if (callerSignal?.aborted) onAbort();
+  else callerSignal?.addEventListener('abort', onAbort, { once: true });
+  if (Number.isFinite(ms) && !signal.aborted) {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new LookerTimeoutError(`The request took longer than timeoutMs (${timeoutMs} ms)`, { timeoutMs }));
+    }, Math.max(ms, 1));
   }
-
-  get signal() {
-    return this.controller.signal;
-  }
-
-  get aborted() {
-    return this.controller.signal.aborted;
-  }
-
-  get reason() {
-    return this.controller.signal.reason;
-  }
-
-  release() {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.onAbort) this.callerSignal.removeEventListener('abort', this.onAbort);
-  }
+  return {
+    signal,
+    timedOut: () => timedOut,
+    release() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */

@@ -33,7 +33,7 @@ const shipped = dev ? 'target' : 'target/shipped';
 log(`cargo build --release --target wasm32-unknown-unknown${dev ? '' : ' (std rebuilt, panics abort)'}`);
 run('cargo', ['build', '--quiet', '--release', '--target', 'wasm32-unknown-unknown', '--lib', '-p', 'looker-render',
   '--target-dir', shipped, ...(dev ? [] : ['-Zbuild-std=std,panic_abort'])],
-  dev ? {} : { RUSTC_BOOTSTRAP: '1', RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort -Ctarget-feature=-reference-types' });
+  dev ? {} : { RUSTC_BOOTSTRAP: '1', RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Ctarget-feature=-reference-types' });
 const wasm = join(root, shipped, 'wasm32-unknown-unknown/release', `${crate}.wasm`);
 
 /**
@@ -75,7 +75,7 @@ function minifyNames(dir, gluePath, wasmPath) {
 rmSync(pkg, { recursive: true, force: true });
 for (const [dir, target] of [['node', 'nodejs'], ['web', 'web']]) {
   run('wasm-bindgen', [wasm, '--target', target, '--out-dir', join(pkg, dir), '--out-name', crate,
-    '--remove-name-section', '--remove-producers-section']);
+    '--remove-name-section', '--remove-producers-section', '--encode-into', 'always']);
   const out = join(pkg, dir, `${crate}_bg.wasm`);
   if (!dev) {
     // The low kilobyte of memory is unused (Rust puts its stack and data above it).

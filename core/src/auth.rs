@@ -3,7 +3,7 @@
 //! calls, and what a failed login says. Pure state and functions; the calls
 //! of [`crate::call`] drive them.
 
-use crate::error::{ArgumentError, Error};
+use crate::error::{ApiError, ArgumentError, Error};
 use crate::response::Answer;
 use crate::schema;
 use crate::text;
@@ -71,7 +71,7 @@ pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
         return Err(ArgumentError::type_error(
             "options",
             missing,
-            "is required with API credentials: give clientId and clientSecret together",
+            "is required: give clientId and clientSecret together",
         ));
     }
     let credentials = options.client_id;
@@ -98,14 +98,18 @@ pub fn check_transport_security(base: &ApiBase, allow_insecure_http: bool) -> Re
     Err(ArgumentError::type_error(
         "",
         "baseUrl",
-        "must use https: a token over plain http can be read on the network (http is allowed to localhost, 127.0.0.1 and ::1, or with allowInsecureHttp: true)",
+        "must use https: a token over plain http can be read on the network (http is allowed to this machine, or with allowInsecureHttp: true)",
     ))
 }
 
 /// Whether a token or credential value can go into a header or form:
 /// non-empty, without control characters (which would break or inject headers).
 pub fn is_usable_secret(value: &str) -> bool {
-    !value.is_empty() && !value.chars().any(char::is_control)
+    // Control characters: C0 and DEL (one byte each), and C1 (U+0080-U+009F, `C2 80`-`C2 9F` in UTF-8).
+    let bytes = value.as_bytes();
+    !bytes.is_empty()
+        && !bytes.iter().any(|&b| b < 0x20 || b == 0x7f)
+        && !bytes.windows(2).any(|pair| pair[0] == 0xc2 && (0x80..=0x9f).contains(&pair[1]))
 }
 
 /// Checks a token or credential the caller gave (`options.<key>`); the
@@ -160,8 +164,9 @@ pub struct Session<V> {
     /// Counts finished logins, so that a waiting call can tell whether the
     /// login it waited for failed.
     generation: u32,
-    /// The last failed login and its generation.
-    failure: Option<(u32, Error<V>)>,
+    /// The last login Looker refused, and its generation. (A login that got
+    /// no answer is not kept: a waiting call tries again itself.)
+    failure: Option<(u32, ApiError<V>)>,
     /// A login finished since [`Session::take_settled`] was last asked.
     settled: bool,
 }
@@ -209,7 +214,7 @@ impl<V: Clone> Session<V> {
         }
         if let (Some(waited), Some((failed, error))) = (waited, &self.failure) {
             if *failed > waited {
-                return TokenState::Failed(error.clone());
+                return TokenState::Failed(Error::Api(error.clone()));
             }
         }
         if self.logging_in {
@@ -226,9 +231,11 @@ impl<V: Clone> Session<V> {
     }
 
     /// A login failed with `error`.
-    pub fn login_failed(&mut self, error: Error<V>) {
+    pub fn login_failed(&mut self, error: &Error<V>) {
         self.finish_login();
-        self.failure = Some((self.generation, error));
+        if let Error::Api(error) = error {
+            self.failure = Some((self.generation, error.clone()));
+        }
     }
 
     /// The call making the login gave up on it (aborted): the next call
@@ -308,7 +315,8 @@ mod tests {
     #[test]
     fn secrets_must_be_header_safe_and_never_shown() {
         assert!(check_secret("accessToken", "abc").is_ok());
-        for bad in ["", "a\nb", "a\rb", "\u{0}"] {
+        assert!(check_secret("accessToken", "é€").is_ok());
+        for bad in ["", "a\nb", "a\rb", "\u{0}", "a\u{7f}", "a\u{85}b"] {
             let error = check_secret("accessToken", bad).unwrap_err();
             assert!(error.message().starts_with("options.accessToken"));
             assert!(bad.is_empty() || !error.message().contains(bad));
@@ -356,10 +364,15 @@ mod tests {
         // Due for renewal: the next call logs in again.
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
         assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(1));
-        session.login_failed(Error::Response("no".into()));
-        assert_eq!(session.token_for_login(100.0, Some(1)), TokenState::Failed(Error::Response("no".into())));
+        let refused = ApiError { status: 404, message: "Not found".into(), documentation_url: None, errors: None };
+        session.login_failed(&Error::Api(refused.clone()));
+        assert_eq!(session.token_for_login(100.0, Some(1)), TokenState::Failed(Error::Api(refused)));
         // A call that did not wait for the failed login tries again.
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
+        assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(2));
+        // A login that got no answer is not handed to the calls waiting on it: they try again.
+        session.login_failed(&Error::Network { path: "/login".into() });
+        assert_eq!(session.token_for_login(100.0, Some(2)), TokenState::LogIn);
     }
 
     #[test]

@@ -251,7 +251,7 @@ impl<V: Value> Call<V> {
             State::Sleeping(Purpose::Poll) => self.poll(client, now_ms),
             State::Sleeping(Purpose::Results) => self.download(client, now_ms),
             State::Sleeping(_) => self.finish(client, Err(self.timeout_error())),
-            State::Done => Step::Done(Err(Error::Response("The call is already over".into()))),
+            State::Done => Step::Done(Err(internal_error())),
         }
     }
 
@@ -413,7 +413,7 @@ impl<V: Value> Call<V> {
             Outcome::Succeeded => match (&self.op, self.task.clone()) {
                 (Op::Render { .. }, _) => self.download(client, now_ms),
                 (_, Some(task)) => self.finish(client, Ok(Output::Task(task))),
-                (_, None) => self.finish(client, Err(Error::Response("No task to hand back".into()))),
+                (_, None) => self.finish(client, Err(internal_error())),
             },
             Outcome::Failed => {
                 let task = self.task.clone();
@@ -437,7 +437,7 @@ impl<V: Value> Call<V> {
     fn schedule(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
         let random = client.random();
         let Some(wait) = &mut self.wait else {
-            return self.finish(client, Err(Error::Response("Not waiting".into())));
+            return self.finish(client, Err(internal_error()));
         };
         match wait.next(now_ms, random) {
             Next::Sleep(ms) => {
@@ -467,6 +467,12 @@ impl<V: Value> Call<V> {
     }
 }
 
+/// What a call ends with when the I/O layer breaks its side of the protocol
+/// (an event out of turn, results not read as bytes): never in a correct build.
+fn internal_error<V>() -> Error<V> {
+    Error::Response("looker-render internal error: the I/O layer and the core disagree".into())
+}
+
 /// A finished task's bytes and content type, or why not.
 fn results<V: Value>(answer: Answer<V>) -> Result<(V, String), Error<V>> {
     if answer.head.status == 202 {
@@ -481,7 +487,7 @@ fn results<V: Value>(answer: Answer<V>) -> Result<(V, String), Error<V>> {
         Body::TooLarge(limit) => {
             Err(Error::Response(text!("The render result is larger than maxResultBytes (", limit, " bytes)")))
         }
-        Body::Json(_) | Body::NotJson(_) => Err(Error::Response("The render result was not read as bytes".into())),
+        Body::Json(_) | Body::NotJson(_) => Err(internal_error()),
     }
 }
 
@@ -578,7 +584,7 @@ impl Exchange {
                 self.login_failed(client, Error::Network { path })
             }
             // The I/O layer answers each step with its event: another is a bug there.
-            _ => Exchanged::Done(Err(Error::Response("Internal error: an event out of turn".into()))),
+            _ => Exchanged::Done(Err(internal_error())),
         }
     }
 
@@ -717,7 +723,7 @@ impl Exchange {
 
     fn login_failed<V: Value>(&mut self, client: &mut Client<V>, error: Error<V>) -> Exchanged<V> {
         self.login = None;
-        client.session.login_failed(error.clone());
+        client.session.login_failed(&error);
         Exchanged::Done(Err(error))
     }
 

@@ -57,10 +57,10 @@ impl ArgumentError {
     pub fn message(&self) -> String {
         let mut out = String::from(self.object);
         if !self.object.is_empty() && !self.key.is_empty() {
-            out.push('.');
+            out.push_str(".");
         }
         out.push_str(self.key);
-        out.push(' ');
+        out.push_str(" ");
         out.push_str(self.rule);
         match &self.given {
             Given::Nothing => {}
@@ -71,15 +71,15 @@ impl ArgumentError {
             Given::Text(text) => {
                 out.push_str(", not \"");
                 out.push_str(text);
-                out.push('"');
+                out.push_str("\"");
             }
             Given::Why(why) => {
                 out.push_str(" (");
                 out.push_str(why);
-                out.push(')');
+                out.push_str(")");
             }
             Given::Both(first, second) => {
-                out.push(' ');
+                out.push_str(" ");
                 out.push_str(first);
                 out.push_str(" and ");
                 out.push_str(second);

@@ -297,16 +297,16 @@ impl CreateDashboardRenderTask {
         }
         if let Some(tabs) = &self.tab_ids {
             member(&mut out, "tab_ids");
-            out.push('[');
+            out.push_str("[");
             for (i, tab) in tabs.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push_str(",");
                 }
                 json_string(tab, &mut out);
             }
-            out.push(']');
+            out.push_str("]");
         }
-        out.push('}');
+        out.push_str("}");
         out
     }
 }
@@ -314,32 +314,37 @@ impl CreateDashboardRenderTask {
 /// Starts the member `name` of a JSON object under construction.
 fn member(out: &mut String, name: &str) {
     if out.len() > 1 {
-        out.push(',');
+        out.push_str(",");
     }
     json_string(name, out);
-    out.push(':');
+    out.push_str(":");
 }
 
-/// Appends `value` as a JSON string literal.
+/// Appends `value` as a JSON string literal. Works on bytes: everything that
+/// needs escaping is ASCII, and the runs between escapes are copied whole.
 fn json_string(value: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                out.push_str("\\u00");
-                out.push(char::from(HEX[(u32::from(c) >> 4) as usize]));
-                out.push(char::from(HEX[(u32::from(c) & 0xf) as usize]));
-            }
-            c => out.push(c),
+    out.push_str("\"");
+    let mut copied = 0;
+    for (at, byte) in value.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "\\u00",
+            _ => continue,
+        };
+        out.push_str(value.get(copied..at).unwrap_or_default());
+        out.push_str(escape);
+        if escape == "\\u00" {
+            // JSON takes hex digits in either case.
+            crate::text::put_hex(byte, out);
         }
+        copied = at + 1;
     }
-    out.push('"');
+    out.push_str(value.get(copied..).unwrap_or_default());
+    out.push_str("\"");
 }
 
 /// Looker's `AccessToken`, the answer to a login.
@@ -383,6 +388,7 @@ mod tests {
         let back: CreateDashboardRenderTask = serde_json::from_str(&text).unwrap();
         assert_eq!(back, body);
         assert_eq!(text, r#"{"dashboard_filters":"a=\"x\"&b=\\\n\u0001é","tab_ids":[]}"#);
+        assert_eq!(CreateDashboardRenderTask { tab_ids: Some(vec!["\u{1f}".into(), "t".into()]), ..Default::default() }.to_json(), r#"{"tab_ids":["\u001F","t"]}"#);
     }
 
     #[test]

@@ -170,8 +170,8 @@ mod tests {
     /// The table as `js/render-kinds.js` holds it for the JS surfaces.
     fn render_kinds_module() -> String {
         let list = |items: &[&str]| {
-            let quoted: Vec<String> = items.iter().map(|s| text!('\'', s, '\'')).collect();
-            text!('[', quoted.join(", "), ']')
+            let quoted: Vec<String> = items.iter().map(|s| text!("'", s, "'")).collect();
+            text!("[", quoted.join(", "), "]")
         };
         let mut kinds = String::new();
         for kind in RenderKind::ALL {
@@ -223,7 +223,7 @@ mod tests {
 
     /// `must be one of "a", "b" or "c"`-style lists, as the rules write them.
     fn listed(items: &[&str], last: &str) -> String {
-        let quoted: Vec<String> = items.iter().map(|s| text!('"', s, '"')).collect();
+        let quoted: Vec<String> = items.iter().map(|s| text!("\"", s, "\"")).collect();
         match quoted.split_last() {
             Some((tail, [])) => tail.clone(),
             Some((tail, head)) => text!(head.join(", "), last, tail),

@@ -110,9 +110,9 @@ impl Fields {
     /// (spaces and empty names dropped).
     pub fn from_csv(fields: &str) -> Self {
         let mut joined = String::new();
-        for name in fields.split(',').map(str::trim_ascii).filter(|f| !f.is_empty()) {
+        for name in crate::text::split_ascii(fields, b',').map(str::trim_ascii).filter(|f| !f.is_empty()) {
             if !joined.is_empty() {
-                joined.push(',');
+                joined.push_str(",");
             }
             joined.push_str(name);
         }
@@ -196,7 +196,7 @@ pub fn create_render_task(base: &ApiBase, task: &CreateRenderTask) -> Request {
     query.push("width", &text!(task.width));
     query.push("height", &text!(task.height));
     query.push_opt("fields", task.fields.as_deref());
-    let path = text!("/render_tasks/", task.kind.path(), '/', encode_component(&task.id), '/', task.format.as_str());
+    let path = text!("/render_tasks/", task.kind.path(), "/", encode_component(&task.id), "/", task.format.as_str());
     let body = (task.kind == RenderKind::Dashboard).then(|| {
         let options = &task.dashboard;
         let flag = |value: Option<bool>| value.map(|on| if on { "true" } else { "false" });

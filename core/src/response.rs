@@ -6,6 +6,7 @@
 use crate::error::{ApiError, Error};
 use crate::schema::{self, Field};
 use crate::text;
+use crate::text::split_ascii;
 use crate::value::{Kind, Value};
 
 /// The most a JSON body may weigh: a RenderTask or an error is a few KiB.
@@ -115,7 +116,7 @@ impl<V: Value> Answer<V> {
                 Body::TooLarge(limit) => text!("the body is larger than ", *limit, " bytes"),
             };
             match reason_phrase(status) {
-                Some(reason) => text!("HTTP ", status, ' ', reason, ": ", detail),
+                Some(reason) => text!("HTTP ", status, " ", reason, ": ", detail),
                 None => text!("HTTP ", status, ": ", detail),
             }
         });
@@ -163,7 +164,8 @@ pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
 /// form senders must generate, to milliseconds since the Unix epoch.
 fn http_date_ms(value: &str) -> Option<f64> {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let mut parts = value.split_ascii_whitespace();
+    // An IMF-fixdate has single spaces between its parts.
+    let mut parts = split_ascii(value, b' ');
     let (weekday, day, month, year, time, zone) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || zone != "GMT" || !weekday.ends_with(',') {
@@ -173,7 +175,7 @@ fn http_date_ms(value: &str) -> Option<f64> {
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
     // IMF-fixdate years have four digits, which keeps the arithmetic far from overflow.
     let year = small_number(year, 4).filter(|year| *year >= 1)?;
-    let mut hms = time.split(':');
+    let mut hms = split_ascii(time, b':');
     let (hour, minute, second) =
         (small_number(hms.next()?, 2)?, small_number(hms.next()?, 2)?, small_number(hms.next()?, 2)?);
     if hms.next().is_some() || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {

@@ -134,7 +134,7 @@ pub fn check<V: Value>(fields: &[Field], value: &V) -> Result<(), Mismatch> {
         if let Some(property) = value.get(field.name) {
             check_shape(field.shape, &property).map_err(|(inner, found)| Mismatch {
                 path: match inner {
-                    Some(inner) => crate::text!(field.name, '.', inner),
+                    Some(inner) => crate::text!(field.name, ".", inner),
                     None => field.name.to_owned(),
                 },
                 expected: field.shape.described(),
@@ -174,7 +174,7 @@ fn check_shape<V: Value>(shape: Shape, value: &V) -> Result<(), (Option<String>,
                 if let Err(mismatch) = check(VALIDATION_ERROR_DETAIL, item) {
                     let mut path = crate::text!(i);
                     if !mismatch.path.is_empty() {
-                        path.push('.');
+                        path.push_str(".");
                         path.push_str(&mismatch.path);
                     }
                     return Err((Some(path), mismatch.found));

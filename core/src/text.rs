@@ -26,12 +26,6 @@ impl<T: Piece + ?Sized> Piece for &T {
     }
 }
 
-impl Piece for char {
-    fn put(&self, out: &mut String) {
-        out.push(*self);
-    }
-}
-
 impl Piece for u16 {
     fn put(&self, out: &mut String) {
         put_u64(u64::from(*self), out);
@@ -81,20 +75,62 @@ pub fn join(pieces: &[&dyn Piece]) -> String {
     out
 }
 
+/// The decimal digits, as strings: pushing a `&str` needs no UTF-8 encoding.
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
 /// Appends `n` in decimal.
 pub fn put_u64(mut n: u64, out: &mut String) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
         start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
+        digits[start] = (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
     for &digit in &digits[start..] {
-        out.push(char::from(digit));
+        out.push_str(DIGITS[usize::from(digit)]);
+    }
+}
+
+/// Appends `byte` as two uppercase hex digits.
+pub fn put_hex(byte: u8, out: &mut String) {
+    const HEX: &str = "0123456789ABCDEF";
+    for nibble in [byte >> 4, byte & 0xf] {
+        let at = usize::from(nibble);
+        out.push_str(HEX.get(at..at + 1).unwrap_or_default());
+    }
+}
+
+/// Splits `text` at each `separator`, an ASCII byte, so every piece is valid
+/// UTF-8. (Byte work keeps `str`'s char searching out of the wasm.)
+pub fn split_ascii(text: &str, separator: u8) -> SplitAscii<'_> {
+    SplitAscii { rest: Some(text), separator }
+}
+
+/// The pieces of [`split_ascii`].
+pub struct SplitAscii<'a> {
+    rest: Option<&'a str>,
+    separator: u8,
+}
+
+impl<'a> Iterator for SplitAscii<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match rest.bytes().position(|b| b == self.separator) {
+            Some(at) => {
+                self.rest = rest.get(at + 1..);
+                rest.get(..at)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
     }
 }
 
@@ -106,7 +142,7 @@ pub fn put_number(value: f64, out: &mut String) {
         return out.push_str("NaN");
     }
     if value < 0.0 {
-        out.push('-');
+        out.push_str("-");
     }
     let value = value.abs();
     if value.is_infinite() {
@@ -125,18 +161,19 @@ pub fn put_number(value: f64, out: &mut String) {
     }
     if value >= 1e12 {
         // Six decimals would overflow a u64 here; such numbers are whole in messages.
-        return put_u64(value.round() as u64, out);
+        return put_u64((value + 0.5) as u64, out);
     }
-    let micros = (value * 1e6).round() as u64;
+    // Rounded half up (the value is not negative here).
+    let micros = (value * 1e6 + 0.5) as u64;
     put_u64(micros / 1_000_000, out);
     let mut fraction = micros % 1_000_000;
     if fraction == 0 {
         return;
     }
-    out.push('.');
+    out.push_str(".");
     let mut scale = 100_000;
     while fraction > 0 {
-        out.push(char::from(b'0' + (fraction / scale) as u8));
+        out.push_str(DIGITS[(fraction / scale) as usize % 10]);
         fraction %= scale;
         scale /= 10;
     }
@@ -151,6 +188,13 @@ mod tests {
         let name = String::from("width");
         assert_eq!(text!(name, " must be ", 1u32, "–", 16_384u32, ", not ", 1.5f64), "width must be 1–16384, not 1.5");
         assert_eq!(text!(0u16, u64::MAX), "018446744073709551615");
+    }
+
+    #[test]
+    fn splits_at_ascii_bytes() {
+        let pieces: Vec<&str> = super::split_ascii("a,,é,", b',').collect();
+        assert_eq!(pieces, ["a", "", "é", ""]);
+        assert_eq!(super::split_ascii("", b',').collect::<Vec<_>>(), [""]);
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl ApiBase {
         url.push_str(&self.root);
         url.push_str(path);
         if !query.0.is_empty() {
-            url.push('?');
+            url.push_str("?");
             url.push_str(&query.0);
         }
         url
@@ -98,7 +98,7 @@ fn is_loopback(host: &str) -> bool {
     };
     // Three more octets, each 0-255.
     let mut octets = 0;
-    for octet in rest.split('.') {
+    for octet in crate::text::split_ascii(rest, b'.') {
         octets += 1;
         if octet.is_empty() || octet.len() > 3 || !octet.bytes().all(|b| b.is_ascii_digit()) || octet.parse::<u16>().map_or(true, |n| n > 255) {
             return false;
@@ -136,16 +136,17 @@ pub fn encode_component(value: &str) -> String {
 }
 
 fn encode(value: &str, safe: &[u8], out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || safe.contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    // Runs of safe bytes are copied whole; each other byte becomes %XX.
+    let mut copied = 0;
+    for (at, byte) in value.bytes().enumerate() {
+        if !byte.is_ascii_alphanumeric() && !safe.contains(&byte) {
+            out.push_str(value.get(copied..at).unwrap_or_default());
+            out.push_str("%");
+            crate::text::put_hex(byte, out);
+            copied = at + 1;
         }
     }
+    out.push_str(value.get(copied..).unwrap_or_default());
 }
 
 /// A query string (or form body) under construction, parameters in the order added.
@@ -157,10 +158,10 @@ impl Query {
     /// Looker's `fields=a,b`.
     pub fn push(&mut self, name: &str, value: &str) {
         if !self.0.is_empty() {
-            self.0.push('&');
+            self.0.push_str("&");
         }
         self.0.push_str(name);
-        self.0.push('=');
+        self.0.push_str("=");
         encode(value, b"-._~,", &mut self.0);
     }
 
