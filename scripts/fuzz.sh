@@ -3,18 +3,18 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# Every target runs SECONDS_PER_TARGET seconds (default 12: one minute for
-# the five, what `npm test` runs); `scripts/fuzz.sh 600` is the longer run
+# Every target runs SECONDS_PER_TARGET seconds (default 9: about a minute for
+# the seven, what `npm test` runs); `scripts/fuzz.sh 600` is the longer run
 # (fuzz/README.md). Prints the executions of each target and exits non-zero
 # if any input made the core panic, with the crash artifact's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${1:-12}
+seconds=${1:-9}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(decode_render_task api_error retry_after request_urls dashboard_body_json)
+  targets=(decode_render_task api_error retry_after request_urls dashboard_body_json call_machine caller_input)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -60,8 +60,8 @@ fi
 if [ "${LOOKER_RENDER_SKIP_FUZZ:-}" = 1 ]; then
   summary+=("fuzz: skipped (LOOKER_RENDER_SKIP_FUZZ=1)")
 else
-  step "fuzzing the native core (cargo fuzz, ${LOOKER_RENDER_FUZZ_SECONDS:-12} s per target)"
-  bash scripts/fuzz.sh "${LOOKER_RENDER_FUZZ_SECONDS:-12}" 2>&1 | tee tmp/fuzz.log
+  step "fuzzing the native core (cargo fuzz, ${LOOKER_RENDER_FUZZ_SECONDS:-9} s per target)"
+  bash scripts/fuzz.sh "${LOOKER_RENDER_FUZZ_SECONDS:-9}" 2>&1 | tee tmp/fuzz.log
   summary+=("$(tail -n1 tmp/fuzz.log)")
 fi
 

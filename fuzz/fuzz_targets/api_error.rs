@@ -1,38 +1,35 @@
-//! `response::api_error` on any status, content type and body: never panics,
-//! the message is never empty, Looker's own message is kept, and `decode`
-//! of a non-2xx response gives the same error.
+//! `Answer::api_error` on any status, content type and body: never panics,
+//! the message is never empty, Looker's own message is kept, and the details
+//! handed to callers have the spec's types or are left out.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use looker_render::models::{ErrorBody, RenderTask};
-use looker_render::response::{api_error, decode, Failure, JsonBody};
+use looker_render_core::response::Body;
+use looker_render_core::schema::{self, VALIDATION_ERROR_DETAIL};
 use looker_render_fuzz::Response;
+use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {
     let Some(response) = Response::parse(data) else {
         return;
     };
-    let head = response.head();
-    let error = api_error(head, response.value());
-    assert_eq!(error.status, head.status);
+    let answer = response.answer();
+    let error = answer.api_error();
+    assert_eq!(error.status, response.status);
     assert!(!error.message.is_empty(), "an empty message");
-
-    // Looker's message, when the body is a Looker error that has one.
-    let looker = match serde_json::from_slice::<serde_json::Value>(response.body) {
-        Ok(value @ serde_json::Value::Object(_)) => serde_json::from_value::<ErrorBody>(value).ok(),
+    let looker_message = match &answer.body {
+        Body::Json(Value::Object(body)) => body.get("message").and_then(Value::as_str).filter(|m| !m.is_empty()),
         _ => None,
     };
-    match looker.and_then(|body| body.message).filter(|m| !m.is_empty()) {
+    match looker_message {
         Some(message) => assert_eq!(error.message, message),
-        None => assert!(error.message.starts_with(&format!("HTTP {}", head.status)), "{:?}", error.message),
+        None => assert!(error.message.starts_with(&format!("HTTP {}", response.status)), "{:?}", error.message),
     }
-
-    // The streaming deserializer, as any other deserializer the core is fed.
-    let mut streaming = serde_json::Deserializer::from_slice(response.body);
-    let streamed = api_error(head, JsonBody::Json(&mut streaming));
-    assert!(!streamed.message.is_empty(), "an empty message (streaming)");
-
-    if !head.is_success() {
-        assert_eq!(decode::<RenderTask, _>(head, response.value(), "RenderTask"), Err(Failure::Api(error)));
+    if let Some(link) = &error.documentation_url {
+        assert!(link.is_string(), "{link}");
+    }
+    if let Some(details) = &error.errors {
+        let items = details.as_array().expect("errors is an array");
+        assert!(items.iter().all(|item| schema::check(VALIDATION_ERROR_DETAIL, item).is_ok()));
     }
 });

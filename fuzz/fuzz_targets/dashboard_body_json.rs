@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use looker_render::models::CreateDashboardRenderTask;
+use looker_render_core::models::CreateDashboardRenderTask;
 use looker_render_fuzz::fields;
 
 fuzz_target!(|data: &[u8]| {

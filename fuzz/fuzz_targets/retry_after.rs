@@ -1,9 +1,10 @@
-//! `response::retry_after_ms` on any header value: never panics, and the
-//! delay is either `None` or a finite number of milliseconds, not negative.
+//! `Retry-After` as the core parses it (`Head::new`), on any header value:
+//! never panics, and the delay is either absent or a finite number of
+//! milliseconds, not negative.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use looker_render::response::retry_after_ms;
+use looker_render_core::response::Head;
 
 /// Clocks as `Date.now()` gives them: the epoch, the RFC's example date,
 /// about now, and the ends of the range a JS `Date` can hold.
@@ -12,7 +13,7 @@ const NOWS: [f64; 5] = [0.0, 784_111_777_000.0, 1.8e12, 8.64e15, -8.64e15];
 fuzz_target!(|data: &[u8]| {
     let value = String::from_utf8_lossy(data);
     for now in NOWS {
-        if let Some(ms) = retry_after_ms(&value, now) {
+        if let Some(ms) = Head::new(429, None, Some(&value), now).retry_after_ms {
             assert!(ms.is_finite() && ms >= 0.0, "{value:?} at {now}: {ms}");
         }
     }

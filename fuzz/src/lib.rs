@@ -1,7 +1,8 @@
 //! The input formats the fuzz targets share. They are plain bytes, so a seed
 //! can be written with `printf` (scripts/fuzz.sh does, from tests/fixtures).
 
-use looker_render::response::{JsonBody, ResponseHead};
+use looker_render_core::response::{Answer, Body, Head};
+use serde_json::Value;
 
 /// The content types a response is tried with: what Looker, proxies and
 /// broken servers send. A selector past the table means "no header".
@@ -33,16 +34,31 @@ impl<'a> Response<'a> {
         Some(Self { status, content_type, body })
     }
 
-    pub fn head(&self) -> ResponseHead<'_> {
-        ResponseHead { status: self.status, content_type: self.content_type.as_deref() }
+    /// The answer the core gets from `js/driver.js`: the body as
+    /// `JSON.parse` leaves it, or its length when it is not JSON.
+    pub fn answer(&self) -> Answer<Value> {
+        let head = Head { status: self.status, content_type: self.content_type.clone(), retry_after_ms: None };
+        let body = match serde_json::from_slice::<Value>(self.body) {
+            Ok(value) => Body::Json(js_normalized(&value)),
+            Err(_) => Body::NotJson(self.body.len()),
+        };
+        Answer { head, body }
     }
+}
 
-    /// What the wasm layer makes of the body with `JSON.parse`.
-    pub fn value(&self) -> JsonBody<serde_json::Value> {
-        match serde_json::from_slice(self.body) {
-            Ok(value) => JsonBody::Json(value),
-            Err(_) => JsonBody::NotJson(self.body.len()),
-        }
+/// What `JSON.parse` makes of a value: JavaScript has one number type, so
+/// `2.0` is `2`, and a whole number too large for an `i64` stays a float.
+pub fn js_normalized(value: &Value) -> Value {
+    match value {
+        Value::Number(number) => match number.as_f64() {
+            Some(f) if f.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f) => {
+                Value::from(f as i64)
+            }
+            _ => value.clone(),
+        },
+        Value::Array(items) => Value::Array(items.iter().map(js_normalized).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), js_normalized(v))).collect()),
+        other => other.clone(),
     }
 }
 
@@ -50,6 +66,12 @@ impl<'a> Response<'a> {
 /// invalid UTF-8 inside a field becomes U+FFFD.
 pub fn fields(data: &[u8]) -> Vec<String> {
     data.split(|&b| b == 0xFF).map(|field| String::from_utf8_lossy(field).into_owned()).collect()
+}
+
+/// A JSON value from fuzz bytes: the bytes as JSON when they are, else a
+/// string of them (so that every input is some value).
+pub fn json(data: &[u8]) -> Value {
+    serde_json::from_slice(data).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(data).into_owned()))
 }
 
 /// Undoes percent-encoding, to check that an encoded segment says exactly

@@ -1,0 +1,37 @@
+//! The checks on what callers pass in (`input`): any JSON as options, ids
+//! and render requests never panics, and a refusal always says what was
+//! wrong in a message that names something.
+//!
+//! Input: up to five JSON values (any bytes that are not JSON become a
+//! string), separated by 0xFF bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use looker_render_core::error::ArgumentError;
+use looker_render_core::input;
+use looker_render_core::params::RenderKind;
+use looker_render_fuzz::json;
+use serde_json::Value;
+
+fn said<T>(result: Result<T, ArgumentError>) {
+    if let Err(error) = result {
+        let message = error.message();
+        assert!(message.len() > error.rule.len(), "{message:?}");
+        assert!(!error.rule.is_empty());
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut parts = data.split(|&b| b == 0xFF).map(json);
+    let mut next = || parts.next().unwrap_or(Value::Null);
+    let [a, b, c, d, e] = [next(), next(), next(), next(), next()];
+    said(input::client_options(&a).map(|_| ()));
+    said(input::render_task(&a, &b));
+    said(input::render_task_results(&a, &b));
+    said(input::wait_for_render_task(&a, &b));
+    said(input::render(&a, &b));
+    said(input::create_dashboard_render_task(&a, &b));
+    for kind in RenderKind::ALL {
+        said(input::create_render_task(kind, [&a, &b, &c, &d, &e]));
+    }
+});
