@@ -2,14 +2,15 @@
 // A request reaches handleApi() as a plain value (see apiRequest in index.js)
 // and gets a response value back ({ status, headers, body }); faults.js calls
 // it too, to cut or change the normal answer.
-import { PAPER_SIZES } from './paper.js';
+import { renderKinds } from '../js/render-kinds.js';
 import { LOOKER_DOCS_URL, errorBody, jsonResponse, emptyResponse } from './http-util.js';
 import { tokenFromHeaders, isValidToken, areClientCredentials, issueToken, revokeToken } from './auth.js';
 import { createTask, renderTaskAt, findRenderTask, taskResult } from './tasks.js';
 
 export const API_PREFIX = '/api/4.0';
-const FORMATS = ['png', 'jpg', 'pdf'];
-const ID_NAME_BY_KIND_PATH = { looks: 'look_id', queries: 'query_id', dashboards: 'dashboard_id', dashboard_elements: 'dashboard_element_id' };
+const KIND_BY_PATH = new Map(renderKinds.kinds.map((kind) => [kind.path, kind]));
+const FORMATS = renderKinds.formats.map(({ format }) => format);
+const { pdfPaperSizes, dashboardStyles } = renderKinds;
 
 // `path` segments are literal or `:name` (the percent-decoded segment, in `params`).
 // Routes with `signedOut: true` are answered without a token; the others need one (else 401).
@@ -108,9 +109,10 @@ function booleanParam(query, name, fieldErrors) {
 }
 
 function createRenderTask(state, request, { kindPath, id, format }) {
-  if (!Object.hasOwn(ID_NAME_BY_KIND_PATH, kindPath)) return notFound(state);
+  const kind = KIND_BY_PATH.get(kindPath);
+  if (!kind) return notFound(state);
   const query = request.query;
-  const dashboard = kindPath === 'dashboards';
+  const dashboard = kind.kind === 'dashboard';
   let body = null;
   if (dashboard) {
     try { body = JSON.parse(request.body); } catch { body = undefined; }
@@ -125,13 +127,16 @@ function createRenderTask(state, request, { kindPath, id, format }) {
   let pdf = {};
   if (dashboard) {
     const paperSize = query.get('pdf_paper_size');
-    if (paperSize !== null && paperSize !== '' && !Object.hasOwn(PAPER_SIZES, paperSize)) {
-      fieldErrors.push(['pdf_paper_size', 'invalid', `must be one of ${Object.keys(PAPER_SIZES).join(', ')}`]);
+    if (paperSize !== null && paperSize !== '' && !pdfPaperSizes.includes(paperSize)) {
+      fieldErrors.push(['pdf_paper_size', 'invalid', `must be one of ${pdfPaperSizes.join(', ')}`]);
     }
     const landscape = booleanParam(query, 'pdf_landscape', fieldErrors);
     booleanParam(query, 'long_tables', fieldErrors);
     for (const field of ['dashboard_filters', 'dashboard_style']) {
       if (body[field] != null && typeof body[field] !== 'string') fieldErrors.push([field, 'invalid', 'must be a string']);
+    }
+    if (typeof body.dashboard_style === 'string' && !dashboardStyles.includes(body.dashboard_style)) {
+      fieldErrors.push(['dashboard_style', 'invalid', `must be one of ${dashboardStyles.join(', ')}`]);
     }
     if (body.tab_ids != null && !(Array.isArray(body.tab_ids) && body.tab_ids.every((tab) => typeof tab === 'string'))) {
       fieldErrors.push(['tab_ids', 'invalid', 'must be an array of strings']);
@@ -139,10 +144,10 @@ function createRenderTask(state, request, { kindPath, id, format }) {
     pdf = { paperSize: paperSize || null, landscape: !!landscape, theme: query.get('theme'), tabIds: body.tab_ids ?? null };
   }
   if (fieldErrors.length) return validationFailed(fieldErrors);
-  if (format === 'pdf' && !dashboard) return jsonResponse(400, errorBody(400, 'Unsupported result format'));
-  if (!Object.hasOwn(state.content[kindPath] || {}, id)) return notFound(state);
+  if (!kind.formats.includes(format)) return jsonResponse(400, errorBody(400, 'Unsupported result format'));
+  if (!Object.hasOwn(state.content[kind.path] || {}, id)) return notFound(state);
   const task = createTask(state, {
-    kindPath, id, format, width, height,
+    kind, id, format, width, height,
     dashboardFilters: body?.dashboard_filters, dashboardStyle: body?.dashboard_style, pdf,
   });
   return jsonResponse(200, pickFields(renderTaskAt(task), query.get('fields')));

@@ -20,27 +20,25 @@ function stageDurations(config, entry) {
 }
 
 /**
- * Creates a task for an item of content.json (`kindPath` is the URL's kind:
- * looks, queries, dashboards, dashboard_elements) and returns it.
+ * Creates a task for an item of content.json (`kind` is a row of js/render-kinds.js) and returns it.
  */
-export function createTask(state, { kindPath, id, format, width, height, dashboardFilters, dashboardStyle, pdf }) {
-  const entry = state.content[kindPath][id];
+export function createTask(state, { kind, id, format, width, height, dashboardFilters, dashboardStyle, pdf }) {
+  const entry = state.content[kind.path][id];
   const createdAt = Date.now();
   const taskId = randomBytes(16).toString('hex');
-  const lookmlDashboard = kindPath === 'dashboards' && id.includes('::');
   const initial = {
     can: { show: true },
     created_at: new Date(createdAt).toISOString(),
     dashboard_filters: dashboardFilters ?? null,
-    dashboard_id: kindPath === 'dashboards' && !lookmlDashboard ? id : null,
+    dashboard_id: null,
     dashboard_style: dashboardStyle ?? null,
     finalized_at: null,
     height,
     id: taskId,
-    look_id: kindPath === 'looks' ? id : null,
-    lookml_dashboard_id: lookmlDashboard ? id : null,
-    query_id: kindPath === 'queries' ? id : null,
-    dashboard_element_id: kindPath === 'dashboard_elements' ? id : null,
+    look_id: null,
+    lookml_dashboard_id: null,
+    query_id: null,
+    dashboard_element_id: null,
     query_runtime: null,
     render_runtime: null,
     result_format: format,
@@ -50,6 +48,9 @@ export function createTask(state, { kindPath, id, format, width, height, dashboa
     user_id: '1',
     width,
   };
+  // A LookML dashboard's id is `model::name`; Looker reports it apart from user-defined dashboards'.
+  const lookmlDashboard = kind.kind === 'dashboard' && id.includes('::');
+  initial[lookmlDashboard ? 'lookml_dashboard_id' : kind.idName] = id;
   const task = {
     initial, // the RenderTask as created; renderTaskAt() moves it along
     createdAt,
