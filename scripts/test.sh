@@ -25,11 +25,14 @@ counts_cargo() { # `test result: ok. 12 passed; 0 failed; 1 ignored; ...`, once 
   awk '/^test result:/ {seen=1; p+=$4; f+=$6; s+=$8} END {if (seen) print p+0, f+0, s+0}' "$1"
 }
 counts_node() { # node --test's summary: `ℹ pass 5` (spec reporter) or `# pass 5` (TAP)
+  # Its `skipped` leaves out skipped suites (describe with skip); each skipped
+  # test or suite has its own line, `﹣ name` (spec) or `ok N - name # SKIP` (TAP).
   awk '/^(ℹ|#) pass [0-9]+$/ {seen=1; p=$3} /^(ℹ|#) (fail|cancelled) [0-9]+$/ {f+=$3} /^(ℹ|#) skipped [0-9]+$/ {s=$3}
-       END {if (seen) print p+0, f+0, s+0}' "$1"
+       /^ *﹣ / || /^ *ok [0-9]+ - .* # SKIP/ {marked++}
+       END {if (seen) print p+0, f+0, (marked > s ? marked : s) + 0}' "$1"
 }
-counts_fuzz() { # scripts/fuzz.sh's last line: `fuzz: N executions over T targets, C crashed`
-  awk '/^fuzz: [0-9]+ executions over [0-9]+ targets, [0-9]+ crashed/ {seen=1; t=$5; c=$8} END {if (seen) print t-c, c+0, 0}' "$1"
+counts_fuzz() { # scripts/fuzz.sh's last line: `fuzz: N executions over T targets, C crashed[: names]`
+  awk '/^fuzz: [0-9]+ executions over [0-9]+ targets, [0-9]+ crashed/ {seen=1; t=$5; c=$7} END {if (seen) print t-c, c+0, 0}' "$1"
 }
 
 step() { printf '\n=== %s ===\n' "$1"; }
