@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The benchmarks of issue 7: looker-render (the packed package) side by side
+// The benchmarks: looker-render (the packed package) side by side
 // with a bare fetch + JSON.parse (the floor) and @looker/sdk, against the
 // sandbox on 127.0.0.1 in its own process. Each contender runs in its own
 // Node process, the contenders alternating round by round; the table gives
@@ -7,7 +7,8 @@
 //
 //   node bench/run.mjs            the full run (~7 min on 2 cores); writes bench/results.md
 //   node bench/run.mjs --quick    every section with tiny counts (< 60 s); writes bench/tmp/results-quick.md
-//   options: --no-build (use pkg/ as it is), --only=percall,decode,size,cold,poll,memory
+//   options: --no-build (use pkg/ as it is), --build (rebuild even with --quick),
+//            --only=percall,decode,size,cold,poll,memory (writes bench/tmp/results-partial.md)
 //
 // See bench/README.md for what each number means. Nothing here passes or
 // fails on a timing: a run exits non-zero only when a contender breaks.
@@ -17,25 +18,37 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { SCHEDULES, simulate } from './simulate.mjs';
+import { sorted, median, mean, percentile } from './stats.cjs';
 
 const bench = dirname(fileURLToPath(import.meta.url));
 const root = join(bench, '..');
 const consumer = join(bench, 'consumer');
 const tmp = join(bench, 'tmp');
-const argv = process.argv.slice(2);
-const quick = argv.includes('--quick');
-const onlyArg = argv.find((a) => a.startsWith('--only='));
 const ALL = ['percall', 'decode', 'size', 'cold', 'poll', 'memory'];
-const only = onlyArg ? onlyArg.slice(7).split(',') : ALL;
-for (const a of argv) {
-  if (!['--quick', '--no-build', '--build'].includes(a) && !a.startsWith('--only=')) throw new Error(`unknown argument ${a}`);
+function usage(message) {
+  process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [--quick] [--no-build | --build] [--only=${ALL.join(',')}]\n`);
+  process.exit(2);
 }
-for (const s of only) if (!ALL.includes(s)) throw new Error(`unknown section ${s}; one of ${ALL.join(', ')}`);
+let args;
+try {
+  ({ values: args } = parseArgs({
+    options: { quick: { type: 'boolean' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' }, only: { type: 'string' } },
+    strict: true,
+  }));
+} catch (error) {
+  usage(error.message);
+}
+const quick = args.quick ?? false;
+const partial = args.only !== undefined;
+const only = partial ? args.only.split(',') : ALL;
+for (const s of only) if (!ALL.includes(s)) usage(`unknown section ${s}; one of ${ALL.join(', ')}`);
+if (args.build && args['no-build']) usage('--build or --no-build, not both');
 
-// Counts: the full run as issue 7 asks, and a smoke that only shows every
-// section still runs.
+// Counts: the full run's (bench/README.md says what each is), and a smoke
+// run's, tiny, which only shows that every section still runs.
 const C = quick ? {
   percall: { rounds: 1, n: 200, warmup: 20, inFlight: 64 },
   decode: { rounds: 1, n: 2_000, warmup: 200 },
@@ -61,8 +74,8 @@ const loadAtStart = os.loadavg()[0];
 
 function build() {
   const missing = !existsSync(join(root, 'pkg/package.json'));
-  if (argv.includes('--no-build') && !missing) return;
-  if (quick && !missing && !argv.includes('--build')) return; // npm test has just built it
+  if (args['no-build'] && !missing) return;
+  if (quick && !missing && !args.build) return; // a smoke run uses the pkg/ there is
   log('node scripts/build.mjs');
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 }
@@ -125,16 +138,7 @@ function runContender(name, params, nodeArgs = []) {
   });
 }
 
-// ---------- statistics and formatting ----------
-
-const sorted = (xs) => Float64Array.from(xs).sort();
-function median(xs) {
-  const s = sorted(xs);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const percentile = (xs, q) => sorted(xs)[Math.max(0, Math.ceil(q * xs.length) - 1)];
+// ---------- formatting (statistics: stats.cjs) ----------
 
 function fmt(x, digits) {
   if (x === undefined || x === null || Number.isNaN(x)) return '—';
@@ -453,7 +457,7 @@ function render() {
       + 'Ratios are of medians; for throughput a ratio above 1 is better, for everything else below 1. '
       + 'Produced by `npm run bench` (bench/run.mjs); bench/README.md says what each row measures.', '',
     table(), '',
-    '## Targets of issue 7', '',
+    '## Targets', '',
     ...targets.map((t) => `- ${t.met ? '**met**' : '**missed**'}: ${t.target}: ${t.measured}.`), '',
     ...details.flatMap((d) => [d, '']),
   ].join('\n');
@@ -480,6 +484,6 @@ try {
 }
 const md = render();
 process.stdout.write(`${md}\n`);
-const out = quick || onlyArg ? join(tmp, quick ? 'results-quick.md' : 'results-partial.md') : join(bench, 'results.md');
+const out = quick || partial ? join(tmp, quick ? 'results-quick.md' : 'results-partial.md') : join(bench, 'results.md');
 writeFileSync(out, md);
 log(`wrote ${relative(root, out)} in ${fmt((Date.now() - t0) / 1000, 0)} s`);

@@ -13,6 +13,7 @@
 // The delay is (result downloaded) − (task finished), as in section 5.
 
 import { prng } from '../sandbox/prng.js';
+import { mean, percentile } from './stats.cjs';
 
 /** The schedules compared. `immediate`: the first poll right after creation. */
 export const SCHEDULES = [
@@ -62,10 +63,7 @@ export function simulate(s, { minMs, maxMs, n = 100_000, rttMs = 1, seed = 7 }) 
     delays[i] = one.delayMs;
     requests += one.requests;
   }
-  delays.sort();
-  let sum = 0;
-  for (const x of delays) sum += x;
-  return { meanMs: sum / n, p95Ms: delays[Math.ceil(0.95 * n) - 1], requests: requests / n };
+  return { meanMs: mean(delays), p95Ms: percentile(delays, 0.95), requests: requests / n };
 }
 
 // Standalone: `node bench/simulate.mjs [minMs maxMs [rttMs]]` prints the table

@@ -12,15 +12,22 @@ import {
   loadIni, resolveConfig, secretsOf, redact, hint,
 } from './config.mjs';
 import { progressReporter } from './progress.mjs';
+// packaging: the package must ship js/render-kinds.js, and this path must point at that copy.
+import { renderKinds } from '../js/render-kinds.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, api: 3, timeout: 4, interrupted: 130 };
 
-const KINDS = {
-  look: { field: 'look_id', formats: ['png', 'jpg'], width: 1200, height: 800 },
-  query: { field: 'query_id', formats: ['png', 'jpg'], width: 1200, height: 800 },
-  dashboard: { field: 'dashboard_id', formats: ['pdf', 'png', 'jpg'], width: 1920, height: 1080 },
-  element: { field: 'dashboard_element_id', formats: ['png', 'jpg'], width: 800, height: 600 },
-};
+// The words `render` takes: the table's kinds, with `element` as the short word for dashboard_element.
+const SHORT_WORDS = { dashboard_element: 'element' };
+const wordFor = (kind) => SHORT_WORDS[kind.kind] ?? kind.kind;
+const KINDS = new Map();
+for (const kind of renderKinds.kinds) {
+  KINDS.set(kind.kind, kind);
+  KINDS.set(wordFor(kind), kind);
+}
+const KIND_WORDS = renderKinds.kinds.map(wordFor);
+const ALSO_ACCEPTED = Object.entries(SHORT_WORDS).map(([kind, word]) => ` (${word} is also ${kind})`).join('');
+const kindsHelp = (describe) => renderKinds.kinds.map((kind) => `${wordFor(kind)} ${describe(kind)}`).join(', ');
 const DASHBOARD_ONLY = ['filters', 'style', 'paper', 'landscape', 'long-tables'];
 const RENDER_ONLY = ['format', 'width', 'height', ...DASHBOARD_ONLY, 'output', 'force'];
 
@@ -49,18 +56,18 @@ const OPTIONS = {
 const HELP = `looker-render: render Looker content to a file, or get a render task as JSON
 
 Usage:
-  looker-render render <look|query|dashboard|element> <id> [options]
+  looker-render render <${KIND_WORDS.join('|')}> <id> [options]
   looker-render get <render_task_id> [--fields a,b]
   looker-render --help | --version
 
 Render options:
-  -f, --format png|jpg|pdf  result format (default: pdf for dashboards, png otherwise;
-                            pdf is for dashboards only)
-      --width N, --height N size in pixels (defaults: dashboard 1920x1080,
-                            look and query 1200x800, element 800x600)
+  -f, --format FORMAT       result format, by kind (* the default):
+                            ${kindsHelp((kind) => kind.formats.map((f) => (f === kind.defaultFormat ? `${f}*` : f)).join(' '))}
+      --width N, --height N size in pixels; defaults:
+                            ${kindsHelp((kind) => `${kind.defaultWidth}x${kind.defaultHeight}`)}
       --filters 'a=1&b=2'   dashboard filters, in URL query form
-      --style tiled|single_column   dashboard layout
-      --paper SIZE          PDF paper: letter, legal, tabloid, a0 ... a5
+      --style ${renderKinds.dashboardStyles.join('|')}   dashboard layout
+      --paper SIZE          PDF paper: ${renderKinds.pdfPaperSizes.join(', ')}
       --landscape           PDF in landscape
       --long-tables         expand tables to show all their rows
   -o, --output FILE         where to write (default: <kind>-<id>.<ext>; a directory:
@@ -130,30 +137,32 @@ function integer(flags, name, fallback) {
 /** The render request from the command line, checked as far as the CLI can. */
 function renderRequest(positionals, flags) {
   const [kindName, id, ...rest] = positionals;
-  if (!kindName) throw new UsageError('render what? looker-render render <look|query|dashboard|element> <id>');
-  const kind = KINDS[kindName];
-  if (!kind) throw new UsageError(`unknown kind "${kindName}": one of ${Object.keys(KINDS).join(', ')}`);
+  if (!kindName) throw new UsageError(`render what? looker-render render <${KIND_WORDS.join('|')}> <id>`);
+  const kind = KINDS.get(kindName);
+  if (!kind) throw new UsageError(`unknown kind "${kindName}": one of ${KIND_WORDS.join(', ')}${ALSO_ACCEPTED}`);
   if (!id) throw new UsageError(`render ${kindName} needs an id`);
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  if (kindName !== 'dashboard') {
+  const dashboard = kind.kind === 'dashboard';
+  if (!dashboard) {
     const used = DASHBOARD_ONLY.filter((name) => flags[name] !== undefined);
     if (used.length) throw new UsageError(`--${used[0]} is for dashboards only`);
   }
-  let format = (flags.format ?? kind.formats[0]).toLowerCase();
+  let format = (flags.format ?? kind.defaultFormat).toLowerCase();
   if (format === 'jpeg') format = 'jpg';
   if (!kind.formats.includes(format)) {
-    throw new UsageError(`--format ${flags.format}: ${kindName === 'element' ? 'an' : 'a'} ${kindName} renders to ${kind.formats.join(' or ')}`);
+    const article = /^[aeiou]/.test(kindName) ? 'an' : 'a';
+    throw new UsageError(`--format ${flags.format}: ${article} ${kindName} renders to ${kind.formats.join(' or ')}`);
   }
-  if (flags.style !== undefined && !['tiled', 'single_column'].includes(flags.style)) {
-    throw new UsageError(`--style must be tiled or single_column, not "${flags.style}"`);
+  if (flags.style !== undefined && !renderKinds.dashboardStyles.includes(flags.style)) {
+    throw new UsageError(`--style must be ${renderKinds.dashboardStyles.join(' or ')}, not "${flags.style}"`);
   }
   const request = {
-    [kind.field]: id,
+    [kind.idName]: id,
     result_format: format,
-    width: integer(flags, 'width', kind.width),
-    height: integer(flags, 'height', kind.height),
+    width: integer(flags, 'width', kind.defaultWidth),
+    height: integer(flags, 'height', kind.defaultHeight),
   };
-  if (kindName === 'dashboard') {
+  if (dashboard) {
     const body = {};
     if (flags.filters !== undefined) body.dashboard_filters = flags.filters;
     if (flags.style !== undefined) body.dashboard_style = flags.style;

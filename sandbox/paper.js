@@ -1,4 +1,5 @@
-// Paper sizes in PDF points (portrait).
+// The page size of each PDF paper size, in PDF points (portrait), for drawing results.
+// Which names are valid is js/render-kinds.js's pdfPaperSizes (a sandbox test checks both agree).
 export const PAPER_SIZES = {
   letter: [612, 792],
   legal: [612, 1008],

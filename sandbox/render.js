@@ -8,8 +8,9 @@ const { PNG } = pngjs;
 
 import { PAPER_SIZES } from './paper.js';
 import { prng } from './prng.js';
+import { renderKinds } from '../js/render-kinds.js';
 
-export { PAPER_SIZES };
+const CONTENT_TYPES = Object.fromEntries(renderKinds.formats.map(({ format, contentType }) => [format, contentType]));
 
 const PALETTE = [
   [0x42, 0x76, 0xbe], // blue
@@ -161,10 +162,11 @@ export async function encodePdf(task, extra = {}) {
 /** { contentType, bytes } for a finished task. */
 export async function renderResult(task, extra = {}) {
   const w = task.width || 800, h = task.height || 600;
+  const contentType = CONTENT_TYPES[task.result_format];
   switch (task.result_format) {
-    case 'png': return { contentType: 'image/png', bytes: encodePng(w, h, task.id) };
-    case 'jpg': return { contentType: 'image/jpeg', bytes: encodeJpeg(w, h, task.id) };
-    case 'pdf': return { contentType: 'application/pdf', bytes: await encodePdf(task, extra) };
+    case 'png': return { contentType, bytes: encodePng(w, h, task.id) };
+    case 'jpg': return { contentType, bytes: encodeJpeg(w, h, task.id) };
+    case 'pdf': return { contentType, bytes: await encodePdf(task, extra) };
     default: throw new Error(`cannot render result_format ${task.result_format}`);
   }
 }

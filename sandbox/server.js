@@ -1,50 +1,61 @@
 #!/usr/bin/env node
-// CLI: node sandbox/server.js [--port N] [--human] [--ready-file PATH] [--stage-ms N]
-// Prints one JSON line {url, token, clientId, clientSecret, alternateUrl} to stdout when listening.
+// The sandbox from the command line (sandbox/README.md, "Running it"):
+//   node sandbox/server.js [--human] [--port N] [--stage-ms N] [--ready-file PATH]
+// For people (--human, what `npm start` runs): a banner with the address and
+// credentials on stdout. For scripts: one JSON line on stdout. Either way,
+// --ready-file gets that JSON once the sandbox listens.
 import { writeFileSync } from 'node:fs';
-import { startSandbox } from './index.js';
+import { parseArgs } from 'node:util';
+import { startSandbox, STAGES } from './index.js';
 
-function parseArgs(argv) {
-  const out = { human: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
-    const value = () => (inline !== undefined ? inline : argv[++i]);
-    if (flag === '--human') out.human = true;
-    else if (flag === '--port') out.port = Number(value());
-    else if (flag === '--ready-file') out.readyFile = value();
-    else if (flag === '--stage-ms') out.stageMs = Number(value());
-    else if (flag === '--help' || flag === '-h') out.help = true;
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return out;
+const USAGE = 'usage: node sandbox/server.js [--human] [--port N] [--stage-ms N] [--ready-file PATH]\n';
+const HUMAN_PORT = 8100;
+const HUMAN_STAGE_MS = { enqueued_for_query: 1000, querying: 2000, enqueued_for_render: 1000, rendering: 2000 };
+
+function usageError(message) {
+  process.stderr.write(`sandbox: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+/** A whole number from min to max, or a usage error naming where it came from. */
+function wholeNumber(name, raw, min, max) {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) usageError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return value;
 }
 
 let args;
-try { args = parseArgs(process.argv.slice(2)); } catch (e) {
-  process.stderr.write(`${e.message}\nusage: node sandbox/server.js [--port N] [--human] [--ready-file PATH] [--stage-ms N]\n`);
-  process.exit(2);
+try {
+  ({ values: args } = parseArgs({
+    options: {
+      human: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      'stage-ms': { type: 'string' },
+      'ready-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  usageError(error.message);
 }
 if (args.help) {
-  process.stdout.write('usage: node sandbox/server.js [--port N] [--human] [--ready-file PATH] [--stage-ms N]\n');
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 
-const port = Number.isFinite(args.port) ? args.port
-  : process.env.PORT ? Number(process.env.PORT)
-  : args.human ? 8100 : 0;
-let stageMs;
-if (Number.isFinite(args.stageMs)) {
-  stageMs = { enqueued_for_query: args.stageMs, querying: args.stageMs, enqueued_for_render: args.stageMs, rendering: args.stageMs };
-} else if (args.human) {
-  stageMs = { enqueued_for_query: 1000, querying: 2000, enqueued_for_render: 1000, rendering: 2000 };
-}
+const port = args.port !== undefined ? wholeNumber('--port', args.port, 0, 65535)
+  : process.env.PORT ? wholeNumber('PORT', process.env.PORT, 0, 65535)
+  : args.human ? HUMAN_PORT : 0;
+const stageMs = args['stage-ms'] !== undefined
+  ? Object.fromEntries(STAGES.map((stage) => [stage, wholeNumber('--stage-ms', args['stage-ms'], 0, 3_600_000)]))
+  : args.human ? HUMAN_STAGE_MS : undefined;
 
 let stopping = false;
-async function stop(sig) {
+async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  if (args.human) process.stderr.write(`\n${sig}: stopping sandbox\n`);
+  if (args.human) process.stderr.write(`\n${signal}: stopping the sandbox\n`);
   try { await (await sandboxReady).close(); } catch { /* never started */ }
   process.exit(0);
 }
@@ -53,29 +64,30 @@ process.on('SIGTERM', () => stop('SIGTERM'));
 
 const sandboxReady = startSandbox({ port, stageMs, quiet: !args.human });
 let sandbox;
-try { sandbox = await sandboxReady; } catch (e) {
-  process.stderr.write(`sandbox: cannot start on port ${port}: ${e.message}\n`);
+try { sandbox = await sandboxReady; } catch (error) {
+  process.stderr.write(`sandbox: cannot start on port ${port}: ${error.message}\n`);
   process.exit(1);
 }
-const ready = {
+
+const ready = JSON.stringify({
   url: sandbox.url, token: sandbox.token, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
   alternateUrl: sandbox.alternateUrl,
-};
-const line = JSON.stringify(ready);
-if (args.readyFile) writeFileSync(args.readyFile, line + '\n');
-process.stdout.write(line + '\n');
-if (args.human) {
-  process.stderr.write([
+});
+if (args['ready-file']) writeFileSync(args['ready-file'], `${ready}\n`);
+if (!args.human) {
+  process.stdout.write(`${ready}\n`);
+} else {
+  process.stdout.write([
     '',
-    'looker-render sandbox (a local stand-in for the Looker API 4.0 render tasks)',
+    'looker-render sandbox: a local stand-in for the Looker API 4.0 render tasks',
     `  Demo page:      ${sandbox.url}/`,
     `  Base URL:       ${sandbox.url}   (API under ${sandbox.url}/api/4.0)`,
     `  Access token:   ${sandbox.token}`,
     `  Client ID:      ${sandbox.clientId}`,
     `  Client secret:  ${sandbox.clientSecret}`,
     `  Stage timing:   ${Object.values(sandbox.config().stageMs).join(' / ')} ms`,
-    'Press Ctrl+C to stop.',
+    'Each API request is logged below. Press Ctrl+C to stop.',
+    '',
     '',
   ].join('\n'));
 }
-

@@ -18,7 +18,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "fuzz: cargo-fuzz is not installed (scripts/setup.sh installs it: cargo install cargo-fuzz)" >&2
+  echo "fuzz: cargo-fuzz is not installed (bash scripts/setup.sh test installs it)" >&2
   exit 1
 fi
 # cargo-fuzz passes nightly-only flags (-Zsanitizer...); this lets the stable

@@ -11,4 +11,4 @@ tarball=$(npm pack ./pkg --pack-destination tmp --silent | tail -n1)
 echo "[test] installed tmp/$tarball into tests/package"
 node_modules/.bin/tsc -p tests/package/tsconfig.json
 echo "[test] tsc --noEmit on tests/package/types.ts: ok"
-node --test --test-timeout=60000 tests/package/
+node --test --test-reporter=spec --test-timeout=60000 tests/package/

@@ -1,16 +1,39 @@
 // Pure helpers of the demo page: what each kind of content allows, the
 // request the form describes, file names, and how values are shown. No DOM.
+// Kinds, formats, default sizes, paper sizes and styles come from the one
+// table in js/render-kinds.js (served at /js/ by the sandbox).
+import { renderKinds } from '../js/render-kinds.js';
 
-/** The kinds of content Looker renders, in the order the form lists them. */
-export const KINDS = {
-  look: { label: 'Look', path: 'looks', idField: 'look_id', fileStem: 'look', formats: ['png', 'jpg'], width: 800, height: 600, example: '7' },
-  query: { label: 'Query', path: 'queries', idField: 'query_id', fileStem: 'query', formats: ['png', 'jpg'], width: 800, height: 600, example: '1234' },
-  dashboard: { label: 'Dashboard', path: 'dashboards', idField: 'dashboard_id', fileStem: 'dashboard', formats: ['pdf', 'png', 'jpg'], width: 1280, height: 1024, example: '42' },
-  dashboard_element: { label: 'Dashboard tile', path: 'dashboard_elements', idField: 'dashboard_element_id', fileStem: 'dashboard-element', formats: ['png', 'jpg'], width: 600, height: 400, example: '101' },
+const capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+// What the page adds to a kind of the table: its name on the form and an id the sandbox has.
+const FORM_TEXT = {
+  look: { label: 'Look', example: '7' },
+  query: { label: 'Query', example: '1234' },
+  dashboard: { label: 'Dashboard', example: '42' },
+  dashboard_element: { label: 'Dashboard tile', example: '101' },
 };
 
+/**
+ * The kinds of content Looker renders, in the table's order, by `kind`: the table's row
+ * (idName, path, formats, defaultFormat, defaultWidth, defaultHeight) with label, example and fileStem.
+ */
+export const KINDS = Object.fromEntries(renderKinds.kinds.map((kind) => [kind.kind, {
+  ...kind,
+  label: FORM_TEXT[kind.kind]?.label ?? capitalize(kind.noun),
+  example: FORM_TEXT[kind.kind]?.example ?? null,
+  fileStem: kind.kind.replaceAll('_', '-'),
+}]));
+
 export const FORMAT_LABELS = { png: 'PNG image', jpg: 'JPEG image', pdf: 'PDF document' };
-export const MIME_TYPES = { png: 'image/png', jpg: 'image/jpeg', pdf: 'application/pdf' };
+export const MIME_TYPES = Object.fromEntries(renderKinds.formats.map(({ format, contentType }) => [format, contentType]));
+export const PDF_PAPER_SIZES = renderKinds.pdfPaperSizes;
+export const DASHBOARD_STYLES = renderKinds.dashboardStyles;
+
+/** `A4`, `Letter`: a paper size as people write it. */
+export const paperSizeLabel = (size) => (/^a\d+$/.test(size) ? size.toUpperCase() : capitalize(size));
+/** `Single column`: a dashboard style as a label. */
+export const dashboardStyleLabel = (style) => capitalize(style.replaceAll('_', ' '));
 
 /** Looker's render-task statuses, in the order a task goes through them. */
 export const STAGES = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering'];
@@ -51,12 +74,12 @@ export function buildRenderRequest(values) {
     throw new TypeError(`A ${kind.label.toLowerCase()} renders as ${kind.formats.join(', ')}, not ${values.format}.`);
   }
   const request = {
-    [kind.idField]: id,
+    [kind.idName]: id,
     result_format: values.format,
     width: Number(values.width),
     height: Number(values.height),
   };
-  if (values.kind === 'dashboard') {
+  if (kind.kind === 'dashboard') {
     const body = {};
     const filters = String(values.dashboard_filters ?? '').trim();
     if (filters) body.dashboard_filters = filters;
@@ -133,13 +156,13 @@ export function defaultsFromQuery(search) {
   return out;
 }
 
-/** Picks the connection fields out of a sandbox answer (`{url, token, clientId, clientSecret}`). */
+/** Picks the connection fields out of the sandbox's `GET /__sandbox/info` (`{url, token, clientId, clientSecret}`). */
 export function defaultsFromSandbox(json) {
   if (!json || typeof json !== 'object') return {};
   const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
   const out = {
-    baseUrl: str(json.baseUrl) ?? str(json.url),
-    token: str(json.token) ?? str(json.accessToken),
+    baseUrl: str(json.url),
+    token: str(json.token),
     clientId: str(json.clientId),
     clientSecret: str(json.clientSecret),
   };

@@ -4,6 +4,7 @@
 // CommonJS contender (@looker/sdk) and the ES module ones load it alike.
 
 const { performance } = require('node:perf_hooks');
+const { median } = require('../stats.cjs');
 
 /** The run's parameters: one JSON argument from bench/run.mjs. */
 function params() {
@@ -22,13 +23,6 @@ function fail(error) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function median(values) {
-  if (!values.length) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 const cpuMicros = () => {
   const { user, system } = process.cpuUsage();
@@ -148,6 +142,6 @@ function jsonResponse(body) {
 }
 
 module.exports = {
-  params, report, fail, sleep, median, sequential, concurrent, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, jsonResponse,
+  params, report, fail, sleep, sequential, concurrent, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, jsonResponse,
   performance,
 };

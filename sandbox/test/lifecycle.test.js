@@ -89,29 +89,31 @@ test('server.js prints one JSON line, writes --ready-file, serves, and exits 0 o
   assert.equal(fileLine, r.stdout, 'ready file holds the same line');
 });
 
-test('server.js --human uses visible stage durations, prints the friendly block and stops on SIGINT', { timeout: 10000 }, async () => {
+test('server.js --human prints one banner for people (no JSON), uses visible stage durations and stops on SIGINT', { timeout: 10000 }, async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sandbox-cli-'));
   const ready = path.join(dir, 'ready.json');
   let checked;
   const r = await run([SERVER, '--human', '--port', '0', '--ready-file', ready], {
     timeoutMs: 8000,
     onStdout: (out, child) => {
-      if (checked || !out.includes('\n')) return;
-      const info = JSON.parse(out.split('\n')[0]);
+      if (checked || !out.includes('Press Ctrl+C to stop.')) return;
       checked = (async () => {
+        const info = JSON.parse(readFileSync(ready, 'utf8')); // written before the banner
         const cfg = await (await fetch(`${info.url}/__sandbox/config`)).json();
-        const fileLine = readFileSync(ready, 'utf8');
         child.kill('SIGINT');
-        return { info, cfg, fileLine };
+        return { info, cfg };
       })();
     },
   });
-  const { info, cfg, fileLine } = await checked;
+  const { info, cfg } = await checked;
   rmSync(dir, { recursive: true, force: true });
   assert.equal(r.code, 0);
-  assert.deepEqual(JSON.parse(fileLine), info, 'ready file holds the same JSON');
+  assert.deepEqual(Object.keys(info).sort(), ['alternateUrl', 'clientId', 'clientSecret', 'token', 'url'], 'the ready file is for scripts');
   for (const v of Object.values(cfg.stageMs)) assert.ok(v >= 1000 && v <= 2000, `stage ${v} ms`);
-  for (const s of [`${info.url}/`, info.token, info.clientId, info.clientSecret]) assert.ok(r.stderr.includes(s), `friendly block shows ${s}`);
+  assert.match(r.stdout, /^\nlooker-render sandbox: /, 'the banner comes first');
+  assert.ok(!r.stdout.split('\n').some((line) => line.startsWith('{')), 'no JSON line for people');
+  assert.equal(r.stdout.split('Press Ctrl+C to stop.').length, 2, 'one banner');
+  for (const s of [`${info.url}/`, info.token, info.clientId, info.clientSecret]) assert.ok(r.stdout.includes(s), `the banner shows ${s}`);
 });
 
 test('server.js takes the port from PORT and rejects unknown flags', { timeout: 10000 }, async () => {
@@ -128,5 +130,8 @@ test('server.js takes the port from PORT and rejects unknown flags', { timeout: 
   assert.equal(seen.url, `http://127.0.0.1:${port}`);
   const bad = await run([SERVER, '--bogus']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /unknown argument --bogus/);
+  assert.match(bad.stderr, /Unknown option '--bogus'/);
+  const badPort = await run([SERVER, '--port', 'eighty']);
+  assert.equal(badPort.code, 2);
+  assert.match(badPort.stderr, /--port must be a whole number from 0 to 65535, not "eighty"/);
 });

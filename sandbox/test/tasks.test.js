@@ -3,6 +3,8 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { start, call, assertSpec, assertSchema, sleep, SPEC } from '../testkit.js';
+import { renderKinds } from '../../js/render-kinds.js';
+import { PAPER_SIZES } from '../paper.js';
 
 const FIX = new URL('../../tests/fixtures/render_tasks/', import.meta.url);
 const fixtures = readdirSync(FIX).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, FIX), 'utf8')));
@@ -125,17 +127,36 @@ test('width/height/result_format/pdf options are validated like Looker (422)', T
     ['dashboard_elements', 'gif', 'width=10&height=16384', [['result_format', 'invalid']]],
     ['dashboards', 'pdf', 'width=100&height=100&pdf_paper_size=a6', [['pdf_paper_size', 'invalid']]],
     ['dashboards', 'pdf', 'width=100&height=100&pdf_landscape=maybe', [['pdf_landscape', 'invalid']]],
+    ['dashboards', 'png', 'width=100&height=100', [['dashboard_style', 'invalid']], { dashboard_style: 'grid' }],
   ];
-  for (const [kind, fmt, q, want] of cases) {
+  for (const [kind, fmt, q, want, body] of cases) {
     const id = { looks: '1', queries: '1234', dashboard_elements: '101', dashboards: '42' }[kind];
-    const r = await create(kind, id, fmt, q);
+    const r = await create(kind, id, fmt, q, body && JSON.stringify(body));
     assert.equal(r.status, 422, `${kind} ${q}`);
     assertSpec(OPS[kind], r);
     assert.equal(r.json.message, 'Validation Failed');
     assert.deepEqual(r.json.errors.map((e) => [e.field, e.code]), want);
   }
-  for (const size of ['letter', 'legal', 'tabloid', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5']) {
+  for (const size of renderKinds.pdfPaperSizes) {
     assert.equal((await create('dashboards', '42', 'pdf', `width=100&height=100&pdf_paper_size=${size}`)).status, 200, size);
+  }
+  for (const style of renderKinds.dashboardStyles) {
+    assert.equal((await create('dashboards', '42', 'png', 'width=100&height=100', JSON.stringify({ dashboard_style: style }))).status, 200, style);
+  }
+});
+
+test('the sandbox can draw every paper size of the render-kinds table, and no other', () => {
+  assert.deepEqual(Object.keys(PAPER_SIZES).sort(), [...renderKinds.pdfPaperSizes].sort());
+});
+
+test('each kind of the render-kinds table takes its own formats, and only those', T, async () => {
+  const ids = { looks: '1', queries: '1234', dashboard_elements: '101', dashboards: '42' };
+  for (const kind of renderKinds.kinds) {
+    for (const { format } of renderKinds.formats) {
+      const r = await create(kind.path, ids[kind.path], format);
+      assert.equal(r.status, kind.formats.includes(format) ? 200 : 400, `${kind.kind} ${format}`);
+      if (r.status === 200) assert.equal(r.json[kind.idName], ids[kind.path]);
+    }
   }
 });
 

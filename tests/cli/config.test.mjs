@@ -1,12 +1,11 @@
 // Configuration as in the Looker SDKs: looker.ini, then LOOKERSDK_*, then
 // flags; which host and which credentials were used is read from the
-// sandbox's request log. Tests marked NEEDS_LOGIN run once the package logs
-// in with clientId + clientSecret (issue 4); until then they are skipped.
+// sandbox's request log.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import {
-  sandbox, apiRequests, scratch, environment, tokenEnv, run, closedPort, NEEDS_LOGIN,
+  sandbox, apiRequests, scratch, environment, tokenEnv, run, closedPort,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
@@ -135,9 +134,9 @@ test('secrets are never printed, not even with --verbose', T, async (t) => {
   assert.equal(runs[0].code, 3, 'wrong credentials are an authentication error');
 });
 
-// ----- with client credentials: these need the package's login (issue 4) -----
+// ----- with client credentials: the CLI logs in first -----
 
-test('credentials from LOOKERSDK_CLIENT_ID/SECRET: one login, secret only in its form body', { ...T, skip: NEEDS_LOGIN }, async (t) => {
+test('credentials from LOOKERSDK_CLIENT_ID/SECRET: one login, secret only in its form body', T, async (t) => {
   const dir = scratch(t);
   const r = await run(['render', 'look', '7'], {
     cwd: dir, env: environment({ LOOKERSDK_BASE_URL: sb.url, LOOKERSDK_CLIENT_ID: sb.clientId, LOOKERSDK_CLIENT_SECRET: sb.clientSecret }),
@@ -154,7 +153,7 @@ test('credentials from LOOKERSDK_CLIENT_ID/SECRET: one login, secret only in its
   assert.ok(readdirSync(dir).includes('look-7.png'));
 });
 
-test('credentials: ini values, overridden key by key by the environment', { ...T, skip: NEEDS_LOGIN }, async (t) => {
+test('credentials: ini values, overridden key by key by the environment', T, async (t) => {
   const dir = scratch(t, { 'looker.ini': ini({ base_url: sb.url, client_id: sb.clientId, client_secret: 'stale-secret-from-ini' }) });
   let r = await run(['get', FIXTURE_TASK], { cwd: dir, env: environment() });
   assert.equal(r.code, 3, 'the ini secret alone is wrong');
@@ -174,7 +173,7 @@ test('credentials: ini values, overridden key by key by the environment', { ...T
   assert.match(r.stderr, /Looker API error/);
 });
 
-test('credentials with a base URL from the flag: the login goes to that host', { ...T, skip: NEEDS_LOGIN }, async (t) => {
+test('credentials with a base URL from the flag: the login goes to that host', T, async (t) => {
   const dir = scratch(t, { 'looker.ini': ini({ base_url: dead, client_id: sb.clientId, client_secret: sb.clientSecret }) });
   const r = await run(['get', FIXTURE_TASK, '--base-url', sb.alternateUrl], { cwd: dir, env: environment({ LOOKERSDK_BASE_URL: dead }) });
   assert.equal(r.code, 0, r.stderr);

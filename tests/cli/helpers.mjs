@@ -16,14 +16,6 @@ if (!existsSync(BIN)) {
 }
 export const PACKAGE = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
 
-/**
- * Whether the installed package logs in with clientId + clientSecret
- * (issue 4). Tests that need it are skipped, with this reason, until then.
- */
-const lib = await import(join(PACKAGE_DIR, 'node/index.mjs'));
-export const HAS_LOGIN = typeof lib.LookerClient.prototype.login === 'function';
-export const NEEDS_LOGIN = HAS_LOGIN ? false : 'needs client-credential login in the package (issue 4)';
-
 export const sandbox = (options = {}) => startSandbox({ quiet: true, ...options });
 
 /** The API requests the sandbox saw, without CORS preflights. */

@@ -25,6 +25,7 @@ test('each kind renders to its default file name, byte for byte the sandbox\'s f
     [['query', '1234', '--format', 'jpg'], 'query-1234.jpg', '/api/4.0/render_tasks/queries/1234/jpg', 'width=1200&height=800', [0xff, 0xd8]],
     [['dashboard', '42'], 'dashboard-42.pdf', '/api/4.0/render_tasks/dashboards/42/pdf', 'width=1920&height=1080', [0x25, 0x50]],
     [['element', '101'], 'element-101.png', '/api/4.0/render_tasks/dashboard_elements/101/png', 'width=800&height=600', [0x89, 0x50]],
+    [['dashboard_element', '101', '-f', 'jpg'], 'dashboard_element-101.jpg', '/api/4.0/render_tasks/dashboard_elements/101/jpg', 'width=800&height=600', [0xff, 0xd8]],
     [['dashboard', 'thelook::business_pulse', '-f', 'png', '--width', '640', '--height', '480'],
       'dashboard-thelook__business_pulse.png', '/api/4.0/render_tasks/dashboards/thelook%3A%3Abusiness_pulse/png', 'width=640&height=480', [0x89, 0x50]],
   ];

@@ -1,0 +1,129 @@
+// The sandbox's one shared state, which every handler module reads and changes:
+// who it is (token, client credentials), what it knows (content.json, the
+// fixture tasks and errors), its runtime config, and what happened since it
+// started or was reset (request log, fault rules, issued tokens, created tasks
+// and their rendered results).
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SANDBOX_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_DIR = path.resolve(SANDBOX_DIR, '..');
+const FIXTURES_DIR = path.join(REPO_DIR, 'tests', 'fixtures');
+
+export const DEFAULT_TOKEN = 'sandbox-token-0123456789abcdef';
+export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
+export const DEFAULT_CLIENT_SECRET = 'sandbox-client-secret';
+/** The statuses a render task goes through before `success` or `failure`, in order. */
+export const STAGES = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering'];
+export const DEFAULT_STAGE_MS = Object.freeze({ enqueued_for_query: 20, querying: 40, enqueued_for_render: 20, rendering: 60 });
+const CONFIG_KEYS = ['stageMs', 'resultsRetryAfterSeconds', 'tokenLifetimeSeconds', 'randomDurationsMs', 'quiet'];
+
+function readJson(file) { return JSON.parse(readFileSync(file, 'utf8')); }
+
+function loadFixtures() {
+  const tasks = new Map();
+  const dir = path.join(FIXTURES_DIR, 'render_tasks');
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+    const task = readJson(path.join(dir, file));
+    tasks.set(task.id, task);
+  }
+  const errors = {};
+  for (const status of [400, 401, 404, 422, 429]) errors[status] = readJson(path.join(FIXTURES_DIR, 'errors', `${status}.json`));
+  return { tasks, errors };
+}
+
+/** Throws a TypeError naming the first thing wrong with a (partial) config. */
+function validateConfig(partial) {
+  if (!partial || typeof partial !== 'object' || Array.isArray(partial)) throw new TypeError('config must be an object');
+  for (const key of Object.keys(partial)) if (!CONFIG_KEYS.includes(key)) throw new TypeError(`unknown config key ${key}`);
+  const nonNegative = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if ('stageMs' in partial) {
+    const stageMs = partial.stageMs;
+    if (!stageMs || typeof stageMs !== 'object') throw new TypeError('stageMs must be an object');
+    for (const [stage, ms] of Object.entries(stageMs)) {
+      if (!STAGES.includes(stage)) throw new TypeError(`unknown stage ${stage}`);
+      if (!nonNegative(ms)) throw new TypeError(`stageMs.${stage} must be a non-negative number`);
+    }
+  }
+  for (const key of ['resultsRetryAfterSeconds', 'tokenLifetimeSeconds']) {
+    if (key in partial && !nonNegative(partial[key])) throw new TypeError(`${key} must be a non-negative number`);
+  }
+  if ('randomDurationsMs' in partial && partial.randomDurationsMs !== null) {
+    const range = partial.randomDurationsMs;
+    if (!Array.isArray(range) || range.length !== 2 || !nonNegative(range[0]) || !nonNegative(range[1]) || range[0] > range[1]) {
+      throw new TypeError('randomDurationsMs must be [min, max] or null');
+    }
+  }
+}
+
+/** The state for startSandbox(options) (sandbox/README.md lists the options). */
+export function createState(options = {}) {
+  const initialConfig = {
+    stageMs: { ...DEFAULT_STAGE_MS, ...(options.stageMs || {}) },
+    resultsRetryAfterSeconds: options.resultsRetryAfterSeconds ?? 1,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
+    randomDurationsMs: options.randomDurationsMs ?? null,
+    quiet: options.quiet ?? true,
+  };
+  validateConfig(initialConfig);
+  const fixtures = loadFixtures();
+  return {
+    token: options.token ?? DEFAULT_TOKEN, // valid until the sandbox stops, even after logout
+    clientId: options.clientId ?? DEFAULT_CLIENT_ID,
+    clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
+    // The demo page, the package it loads, and js/ for the render-kinds table the page imports.
+    staticRoots: options.staticRoots ?? { '/': path.join(REPO_DIR, 'www'), '/pkg/': path.join(REPO_DIR, 'pkg'), '/js/': path.join(REPO_DIR, 'js') },
+    content: readJson(options.contentFile ?? path.join(SANDBOX_DIR, 'content.json')),
+    fixtureTasks: fixtures.tasks, // id -> RenderTask, served as they are
+    lookerErrors: fixtures.errors, // status -> Looker Error body
+    initialConfig,
+    config: structuredClone(initialConfig),
+    requests: [], // the request log (README: "Log entry")
+    requestSeq: 0,
+    faultRules: [],
+    faultSeq: 0,
+    issuedTokens: new Map(), // access token from /login -> expires at (ms)
+    tasks: new Map(), // id -> task created through the API (sandbox/tasks.js)
+    results: new Map(), // task id -> Promise<{ contentType, bytes }>, rendered once
+    resultBytes: new Map(), // task id -> the bytes served
+    stalledSockets: new Set(), // held open by the stall faults until the client leaves or the sandbox closes
+    primaryUrl: null, // set once listening
+    alternateUrl: null,
+  };
+}
+
+export function publicConfig(state) { return structuredClone(state.config); }
+
+/** Merges a partial config (stageMs per stage); throws a TypeError on bad keys or values. */
+export function configure(state, partial) {
+  validateConfig(partial);
+  const next = { ...state.config, ...structuredClone(partial) };
+  if (partial.stageMs) next.stageMs = { ...state.config.stageMs, ...partial.stageMs };
+  state.config = next;
+}
+
+export function clearRequests(state) { state.requests = []; }
+
+/** Back to as started: no log, faults, created tasks or issued tokens; the first config. */
+export function resetState(state) {
+  state.requests = [];
+  state.faultRules = [];
+  state.tasks.clear();
+  state.issuedTokens.clear();
+  for (const id of [...state.results.keys()]) {
+    if (!state.fixtureTasks.has(id)) {
+      state.results.delete(id);
+      state.resultBytes.delete(id);
+    }
+  }
+  state.config = structuredClone(state.initialConfig);
+}
+
+/** What GET /__sandbox/info and the ready file tell a client: where the sandbox is and how to sign in. */
+export function sandboxInfo(state) {
+  return {
+    url: state.primaryUrl, alternateUrl: state.alternateUrl,
+    token: state.token, clientId: state.clientId, clientSecret: state.clientSecret,
+  };
+}
