@@ -12,7 +12,7 @@ import {
   loadIni, resolveConfig, secretsOf, redact, hint,
 } from './config.mjs';
 import { progressReporter } from './progress.mjs';
-// packaging: the package must ship js/render-kinds.js, and this path must point at that copy.
+// The table of render kinds: js/ beside cli/ in the repository and in the package.
 import { renderKinds } from '../js/render-kinds.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, api: 3, timeout: 4, interrupted: 130 };

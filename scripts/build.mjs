@@ -219,14 +219,20 @@ const manifest = {
       require: './extension/index.cjs',
       default: './extension/index.js',
     },
+    './render-kinds': './js/render-kinds.js',
     './package.json': './package.json',
   },
   bin: { 'looker-render': './cli/looker-render.mjs' },
-  files: ['index.d.ts', 'errors.d.ts', 'node/', 'web/', 'extension/', 'cli/', 'README.md', 'LICENSE'],
+  files: ['index.d.ts', 'errors.d.ts', 'node/', 'web/', 'extension/', 'js/', 'cli/', 'README.md', 'LICENSE'],
   sideEffects: ['./web/index.js', './web/inline.js'],
   engines: { node: '>=18' },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+
+// The table of render kinds (js/render-kinds.js, written from the core's
+// tables) for the CLI and for callers: `looker-render/render-kinds`.
+mkdirSync(join(pkg, 'js'), { recursive: true });
+cpSync(join(root, 'js/render-kinds.js'), join(pkg, 'js/render-kinds.js'));
 
 // The looker-render CLI (cli/, plain ES modules, no build step): it imports
 // the package as ../node/index.mjs. Its README section is folded into the main one.
