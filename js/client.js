@@ -1,7 +1,6 @@
 // LookerClient, the package's class: each method is one call into the wasm
 // core (`Core::call` in src/lib.rs), which checks the arguments and runs the
-// call through js/driver.js. Nothing is decided here. The methods are async
-// so that a wrong argument rejects rather than throws. The types and docs of
+// call through js/driver.js. Nothing is decided here. The types and docs of
 // every method are in src/types.d.ts.
 
 // Method numbers, as src/lib.rs numbers them.
@@ -25,44 +24,53 @@ function lookerClientClass(Core) {
       this.#core = new Core(options);
     }
 
-    async login() {
-      return this.#core.call(LOGIN);
+    // A wrong argument rejects, as every failure does.
+    #call(method, a, b, c, d, e) {
+      try {
+        return this.#core.call(method, a, b, c, d, e);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
 
-    async logout() {
-      return this.#core.call(LOGOUT);
+    login() {
+      return this.#call(LOGIN);
     }
 
-    async renderTask(renderTaskId, options) {
-      return this.#core.call(RENDER_TASK, renderTaskId, options);
+    logout() {
+      return this.#call(LOGOUT);
     }
 
-    async createLookRenderTask(lookId, resultFormat, width, height, options) {
-      return this.#core.call(CREATE_LOOK_RENDER_TASK, lookId, resultFormat, width, height, options);
+    renderTask(renderTaskId, options) {
+      return this.#call(RENDER_TASK, renderTaskId, options);
     }
 
-    async createQueryRenderTask(queryId, resultFormat, width, height, options) {
-      return this.#core.call(CREATE_QUERY_RENDER_TASK, queryId, resultFormat, width, height, options);
+    createLookRenderTask(lookId, resultFormat, width, height, options) {
+      return this.#call(CREATE_LOOK_RENDER_TASK, lookId, resultFormat, width, height, options);
     }
 
-    async createDashboardElementRenderTask(dashboardElementId, resultFormat, width, height, options) {
-      return this.#core.call(CREATE_DASHBOARD_ELEMENT_RENDER_TASK, dashboardElementId, resultFormat, width, height, options);
+    createQueryRenderTask(queryId, resultFormat, width, height, options) {
+      return this.#call(CREATE_QUERY_RENDER_TASK, queryId, resultFormat, width, height, options);
     }
 
-    async createDashboardRenderTask(request, options) {
-      return this.#core.call(CREATE_DASHBOARD_RENDER_TASK, request, options);
+    createDashboardElementRenderTask(dashboardElementId, resultFormat, width, height, options) {
+      return this.#call(CREATE_DASHBOARD_ELEMENT_RENDER_TASK, dashboardElementId, resultFormat, width, height, options);
     }
 
-    async renderTaskResults(renderTaskId, options) {
-      return this.#core.call(RENDER_TASK_RESULTS, renderTaskId, options);
+    createDashboardRenderTask(request, options) {
+      return this.#call(CREATE_DASHBOARD_RENDER_TASK, request, options);
     }
 
-    async waitForRenderTask(renderTaskId, options) {
-      return this.#core.call(WAIT_FOR_RENDER_TASK, renderTaskId, options);
+    renderTaskResults(renderTaskId, options) {
+      return this.#call(RENDER_TASK_RESULTS, renderTaskId, options);
     }
 
-    async render(request, options) {
-      return this.#core.call(RENDER, request, options);
+    waitForRenderTask(renderTaskId, options) {
+      return this.#call(WAIT_FOR_RENDER_TASK, renderTaskId, options);
+    }
+
+    render(request, options) {
+      return this.#call(RENDER, request, options);
     }
   };
 }

@@ -57,27 +57,27 @@ class Io {
  * the deadline the core gives it.
  */
 async function drive(io, call, callerSignal, onProgress, deadlineMs) {
-  const job = deadlineMs === undefined ? null : deadline(callerSignal, deadlineMs, deadlineMs);
+  const job = deadlineMs === undefined ? null : new Deadline(callerSignal, deadlineMs, deadlineMs);
   const signal = job ? job.signal : callerSignal;
-  const expired = () => job !== null && job.timedOut();
+  const expired = () => job !== null && job.timedOut;
   let event = START;
   let value;
   let answer;
   try {
     for (;;) {
-      const next = answer === undefined ? call.step(event, value)
+      const next = answer === undefined ? call.step(event, value, 0, undefined, undefined, 0, 0)
         : call.step(ANSWER, answer.body, answer.status, answer.contentType, answer.retryAfter, answer.kind, answer.size);
       if (next.settled) io.woke();
       value = undefined;
       answer = undefined;
       switch (next.kind) {
         case SEND: {
-          const request = deadline(signal, next.remainingMs, next.timeoutMs);
+          const request = new Deadline(signal, next.remainingMs, next.timeoutMs);
           try {
-            answer = await exchange(io.fetch, next, request.signal);
+            answer = await exchange(io.fetch, next, request);
           } catch (error) {
             if (expired()) event = EXPIRED;
-            else if (request.signal.aborted) throw request.signal.reason;
+            else if (request.aborted) throw request.reason;
             else {
               event = NO_ANSWER;
               value = error;
@@ -122,17 +122,7 @@ async function drive(io, call, callerSignal, onProgress, deadlineMs) {
   }
 }
 
-/** One request out, its whole answer in. */
-async function exchange(fetch, request, signal) {
-  const headers = {};
-  if (request.authorization !== undefined) headers.authorization = request.authorization;
-  if (request.contentType !== undefined) headers['content-type'] = request.contentType;
-  const init = { method: request.method, headers, body: request.body, signal };
-  const response = await (fetch === undefined ? globalThis.fetch(request.url, init) : fetch(request.url, init));
-  return readAnswer(response, request.bytesLimit);
-}
-
-// What `readAnswer` found in the body: the core's `Body` variants.
+// What the body of an answer is: the core's `Body` variants.
 const JSON_BODY = 0;
 const NOT_JSON = 1;
 const BYTES = 2;
@@ -142,27 +132,66 @@ const TOO_LARGE = 3;
 const MAX_JSON_BYTES = 1024 * 1024;
 
 /**
- * Reads a Response: status, the two headers the core parses, and the body —
- * bytes for a 2xx when `bytesLimit` is given (>= 0), otherwise JSON, parsed
- * here, once, for the core to check.
+ * One request out, its whole answer in, under `deadline`: status, the two
+ * headers the core parses, and the body — bytes for a 2xx when `bytesLimit`
+ * is given (>= 0), otherwise JSON, parsed here, once, for the core to check.
+ * A body larger than its limit is cancelled, which releases the connection.
  */
-async function readAnswer(response, bytesLimit) {
-  const { status, headers } = response;
-  const asBytes = bytesLimit >= 0 && status >= 200 && status < 300;
-  const limit = asBytes ? bytesLimit : MAX_JSON_BYTES;
-  const answer = {
-    status, contentType: headers.get('content-type') ?? undefined, retryAfter: headers.get('retry-after') ?? undefined,
-    kind: TOO_LARGE, body: undefined, size: limit,
+async function exchange(fetch, request, deadline) {
+  const headers = {};
+  if (request.authorization !== undefined) headers.authorization = request.authorization;
+  if (request.contentType !== undefined) headers['content-type'] = request.contentType;
+  const init = {
+    method: request.method, headers, body: request.body,
+    // Made only if the fetch asks for it (see Deadline). An own getter, so
+    // that a wrapper's `{ ...init }` still carries it.
+    get signal() {
+      return deadline.signal;
+    },
   };
-  const bytes = await readBytes(response, limit);
-  if (bytes === null) return answer;
+  const response = await (fetch === undefined ? globalThis.fetch(request.url, init) : fetch(request.url, init));
+  const status = response.status;
+  const asBytes = request.bytesLimit >= 0 && status >= 200 && status < 300;
+  const limit = asBytes ? request.bytesLimit : MAX_JSON_BYTES;
+  const answer = {
+    status, contentType: response.headers.get('content-type') ?? undefined,
+    retryAfter: response.headers.get('retry-after') ?? undefined, kind: TOO_LARGE, body: undefined, size: limit,
+  };
+  // Without a declared length the body is read a chunk at a time, so that an
+  // endless one stops at the cap.
+  const declared = response.headers.get('content-length');
+  const reader = declared === null ? response.body?.getReader?.() : undefined;
+  let bytes;
+  if (!reader) {
+    if (Number(declared) > limit) {
+      await response.body?.cancel?.().catch(() => {});
+      return answer;
+    }
+    // A Response-like object from an injected fetch may have no stream.
+    bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > limit) return answer;
+  } else {
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return answer;
+      }
+      chunks.push(value);
+    }
+    bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
+  }
   if (asBytes) {
     answer.kind = BYTES;
     answer.body = bytes;
     return answer;
   }
   try {
-    answer.body = JSON.parse(new TextDecoder().decode(bytes));
+    answer.body = JSON.parse(textDecoder.decode(bytes));
     answer.kind = JSON_BODY;
   } catch {
     answer.kind = NOT_JSON;
@@ -171,37 +200,9 @@ async function readAnswer(response, bytesLimit) {
   return answer;
 }
 
-/**
- * The body's bytes, or null when there are more than `limit`: a body over
- * the cap is cancelled, which releases the connection.
- */
-async function readBytes(response, limit) {
-  const declared = response.headers.get('content-length');
-  // Without a declared length the body is read a chunk at a time, so that an
-  // endless one stops at the cap.
-  const reader = declared === null ? response.body?.getReader?.() : undefined;
-  if (!reader) {
-    if (Number(declared) > limit) {
-      await response.body?.cancel?.().catch(() => {});
-      return null;
-    }
-    // A Response-like object from an injected fetch may have no stream.
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return bytes.byteLength > limit ? null : bytes;
-  }
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0];
+const textDecoder = new TextDecoder();
+
+function concat(chunks, size) {
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
@@ -215,30 +216,46 @@ async function readBytes(response, limit) {
  * One abort signal for a request or a job: it fires on the caller's signal
  * or when `ms` run out (with a LookerTimeoutError naming `timeoutMs`), and is
  * released (listener removed, timer cleared) as soon as the work settles, so
- * nothing keeps a Node process alive.
+ * nothing keeps a Node process alive. The signal itself is made only when
+ * asked for: in Node making one costs more than the rest of a call's own
+ * work, and a fetch that never looks at it should not pay for it.
  */
-function deadline(callerSignal, ms, timeoutMs) {
-  const controller = new AbortController();
-  const { signal } = controller;
-  const onAbort = () => controller.abort(callerSignal.reason);
-  let timer;
-  let timedOut = false;
-  if (callerSignal?.aborted) onAbort();
-  else callerSignal?.addEventListener('abort', onAbort, { once: true });
-  if (Number.isFinite(ms) && !signal.aborted) {
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new LookerTimeoutError(`The request took longer than timeoutMs (${timeoutMs} ms)`, { timeoutMs }));
-    }, Math.max(ms, 1));
+class Deadline {
+  constructor(callerSignal, ms, timeoutMs) {
+    this.controller = new AbortController();
+    this.callerSignal = callerSignal;
+    this.timer = undefined;
+    this.timedOut = false;
+    this.aborted = false;
+    this.reason = undefined;
+    this.onAbort = undefined;
+    if (callerSignal?.aborted) this.abort(callerSignal.reason);
+    else if (callerSignal) {
+      this.onAbort = () => this.abort(callerSignal.reason);
+      callerSignal.addEventListener('abort', this.onAbort, { once: true });
+    }
+    if (Number.isFinite(ms) && !this.aborted) {
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        this.abort(new LookerTimeoutError(`The request took longer than timeoutMs (${timeoutMs} ms)`, { timeoutMs }));
+      }, Math.max(ms, 1));
+    }
   }
-  return {
-    signal,
-    timedOut: () => timedOut,
-    release() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onAbort);
-    },
-  };
+
+  get signal() {
+    return this.controller.signal;
+  }
+
+  abort(reason) {
+    this.aborted = true;
+    this.reason = reason;
+    this.controller.abort(reason);
+  }
+
+  release() {
+    clearTimeout(this.timer);
+    if (this.onAbort) this.callerSignal.removeEventListener('abort', this.onAbort);
+  }
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */

@@ -23,6 +23,9 @@ function kindOf(value) {
 /** An object's property (the wasm only asks objects). */
 const property = (object, key) => object[key];
 
+/** The kind of an object's property. */
+const kindAt = (object, key) => kindOf(object[key]);
+
 /** An object's own enumerable keys. */
 const keys = (object) => Object.keys(object);
 
@@ -65,4 +68,4 @@ function networkError(path, cause) {
   return new LookerNetworkError(`Request to ${path} failed: ${what}`, { cause });
 }
 
-export { kindOf, property, keys, result, failure };
+export { kindOf, kindAt, property, keys, result, failure };

@@ -3,6 +3,7 @@
 //! view of JS values.
 
 use js_sys::{Array, Promise};
+use std::cell::RefCell;
 use looker_render_core::value::{Kind, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -60,7 +61,14 @@ extern "C" {
     #[wasm_bindgen(js_name = kindOf)]
     fn kind_of(value: &JsValue) -> u8;
 
-    fn property(object: &JsValue, key: &str) -> JsValue;
+    #[wasm_bindgen(js_name = property)]
+    fn property_named(object: &JsValue, key: &str) -> JsValue;
+
+    #[wasm_bindgen(js_name = property)]
+    fn property(object: &JsValue, key: &JsValue) -> JsValue;
+
+    #[wasm_bindgen(js_name = kindAt)]
+    fn kind_at(object: &JsValue, key: &JsValue) -> u8;
 
     fn keys(object: &JsValue) -> Array;
 
@@ -71,6 +79,41 @@ extern "C" {
     pub fn failure(kind: u8, message: &str, number: f64, a: &JsValue, b: &JsValue) -> JsValue;
 }
 
+thread_local! {
+    /// The JS strings of the names `Value::field` was asked for: a few dozen,
+    /// all the core's own (its schemas and options tables).
+    static NAMES: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Calls `f` with the JS string of one of the core's own names, made once:
+/// decoding the name from wasm memory on every read was most of a check.
+fn with_name<T>(name: &'static str, f: impl FnOnce(&JsValue) -> T) -> T {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        let known = names.iter().position(|(known, _)| known.as_ptr() == name.as_ptr() && known.len() == name.len());
+        let at = known.unwrap_or_else(|| {
+            names.push((name, JsValue::from_str(name)));
+            names.len() - 1
+        });
+        f(&names[at].1)
+    })
+}
+
+/// A kind as `js/values.js`'s `kindOf` numbers it.
+fn kind(code: u8) -> Kind {
+    match code {
+        0 => Kind::Undefined,
+        1 => Kind::Null,
+        2 => Kind::Boolean,
+        3 => Kind::Number,
+        4 => Kind::String,
+        5 => Kind::Array,
+        6 => Kind::Function,
+        7 => Kind::Object,
+        _ => Kind::Other,
+    }
+}
+
 /// A JS value seen through the core's [`Value`] view.
 #[derive(Clone, Debug)]
 #[repr(transparent)]
@@ -78,23 +121,22 @@ pub struct Js(pub JsValue);
 
 impl Value for Js {
     fn kind(&self) -> Kind {
-        match kind_of(&self.0) {
-            0 => Kind::Undefined,
-            1 => Kind::Null,
-            2 => Kind::Boolean,
-            3 => Kind::Number,
-            4 => Kind::String,
-            5 => Kind::Array,
-            6 => Kind::Function,
-            7 => Kind::Object,
-            _ => Kind::Other,
-        }
+        kind(kind_of(&self.0))
     }
 
     // The core asks for properties and keys of objects only (it checks the kind first).
     fn get(&self, key: &str) -> Option<Self> {
-        let value = property(&self.0, key);
+        let value = property_named(&self.0, key);
         (!value.is_undefined()).then_some(Self(value))
+    }
+
+    fn field(&self, name: &'static str) -> Option<Self> {
+        let value = with_name(name, |key| property(&self.0, key));
+        (!value.is_undefined()).then_some(Self(value))
+    }
+
+    fn field_kind(&self, name: &'static str) -> Kind {
+        kind(with_name(name, |key| kind_at(&self.0, key)))
     }
 
     fn keys(&self) -> Vec<String> {

@@ -140,7 +140,7 @@ impl PendingCall {
         event: u8,
         value: JsValue,
         status: u16,
-        content_type: Option<String>,
+        content_type: JsValue,
         retry_after: Option<String>,
         body: u8,
         size: f64,
@@ -148,6 +148,7 @@ impl PendingCall {
         let event = match event {
             0 => Event::Start,
             1 => {
+                let content_type = (!content_type.is_undefined()).then_some(Js(content_type));
                 let head = Head::new(status, content_type, retry_after.as_deref(), js::now_ms());
                 let body = match body {
                     0 => Body::Json(Js(value)),

@@ -33,10 +33,11 @@ fn client() -> Core {
 const RENDER_TASK: u8 = 2;
 const RENDER: u8 = 9;
 
-/// Calls `method` as `LookerClient` does, and awaits what it settles with.
+/// Calls `method` as `LookerClient` does (a wrong argument is thrown, the
+/// rest settles the promise), and awaits what it settles with.
 async fn call(core: &Core, method: u8, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
     let undefined = JsValue::UNDEFINED;
-    JsFuture::from(core.call(method, a, b, undefined.clone(), undefined.clone(), undefined)).await
+    JsFuture::from(core.call(method, a, b, undefined.clone(), undefined.clone(), undefined)?).await
 }
 
 fn error_name(error: &JsValue) -> String {

@@ -139,7 +139,7 @@ pub fn renew_at_ms(now_ms: f64, expires_in_s: Option<f64>) -> f64 {
 /// a failed login says it was the login (and never shows a credential).
 pub fn token_from<V: Value>(answer: Answer<V>) -> Result<(String, Option<f64>), Error<V>> {
     let status = answer.head.status;
-    let body = answer.checked(schema::ACCESS_TOKEN, "AccessToken").map_err(|error| match error {
+    let body = answer.checked(&schema::ACCESS_TOKEN, "AccessToken").map_err(|error| match error {
         Error::Api(mut api) => {
             // Looker answers bad credentials with 404.
             let hint = if matches!(status, 401 | 403 | 404) { " (check clientId and clientSecret)" } else { "" };
@@ -149,7 +149,7 @@ pub fn token_from<V: Value>(answer: Answer<V>) -> Result<(String, Option<f64>), 
         other => other,
     })?;
     match schema::string_of(&body, "access_token").filter(|token| is_usable_secret(token)) {
-        Some(token) => Ok((token, body.get("expires_in").and_then(|v| v.number()))),
+        Some(token) => Ok((token, body.field("expires_in").and_then(|v| v.number()))),
         None => Err(Error::Response("The login response has no usable access_token".into())),
     }
 }

@@ -332,7 +332,7 @@ impl<V: Value> Call<V> {
         };
         match purpose {
             Purpose::Task => {
-                let task = answer.checked(RENDER_TASK, "RenderTask").map(Output::Task);
+                let task = answer.checked(&RENDER_TASK, "RenderTask").map(Output::Task);
                 self.finish(client, task)
             }
             Purpose::Results => match results(answer) {
@@ -357,7 +357,7 @@ impl<V: Value> Call<V> {
                 Err(error) => self.finish(client, Err(error)),
             },
             Purpose::Create => {
-                let task = match answer.checked(RENDER_TASK, "RenderTask") {
+                let task = match answer.checked(&RENDER_TASK, "RenderTask") {
                     Ok(task) => task,
                     Err(error) => return self.finish(client, Err(error)),
                 };
@@ -375,7 +375,7 @@ impl<V: Value> Call<V> {
                     }
                     return self.schedule(client, now_ms);
                 }
-                match answer.checked(RENDER_TASK, "RenderTask") {
+                match answer.checked(&RENDER_TASK, "RenderTask") {
                     Ok(task) => self.saw(client, task, now_ms),
                     Err(error) => self.finish(client, Err(error)),
                 }
@@ -481,7 +481,7 @@ fn results<V: Value>(answer: Answer<V>) -> Result<(V, String), Error<V>> {
     if !answer.head.is_success() {
         return Err(Error::Api(answer.api_error()));
     }
-    let content_type = answer.head.content_type.unwrap_or_else(|| "application/octet-stream".into());
+    let content_type = answer.head.content_type().unwrap_or_else(|| "application/octet-stream".into());
     match answer.body {
         Body::Bytes(bytes) => Ok((bytes, content_type)),
         Body::TooLarge(limit) => {
@@ -822,7 +822,7 @@ mod tests {
                                 (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
                                 (body, _) => body,
                             };
-                            let head = Head::new(code, Some("application/json".into()), retry_after, now);
+                            let head = Head::new(code, Some(json!("application/json")), retry_after, now);
                             Event::Answer(Answer { head, body })
                         }
                     }

@@ -86,7 +86,7 @@ impl<V: Value> Object<V> {
         };
         let mut values = Vec::with_capacity(keys.len());
         for &(key, expected) in keys {
-            let value = given.and_then(|object| object.get(key)).filter(|value| !value.is_nullish());
+            let value = given.and_then(|object| object.field(key)).filter(|value| !value.is_nullish());
             if value.as_ref().is_some_and(|value| !expected.fits(value)) {
                 return Err(ArgumentError::type_error(name, key, expected.rule()));
             }

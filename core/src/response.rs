@@ -4,7 +4,7 @@
 //! and is checked against [`crate::schema`], never decoded a second time.
 
 use crate::error::{ApiError, Error};
-use crate::schema::{self, Field};
+use crate::schema::{self, Schema};
 use crate::text;
 use crate::text::split_ascii;
 use crate::value::{Kind, Value};
@@ -13,21 +13,28 @@ use crate::value::{Kind, Value};
 pub const MAX_JSON_BYTES: f64 = 1024.0 * 1024.0;
 
 /// The head of an answer, parsed.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Head {
+#[derive(Clone, Debug, PartialEq)]
+pub struct Head<V> {
     /// The HTTP status code.
     pub status: u16,
-    /// The `Content-Type` header, if any.
-    pub content_type: Option<String>,
+    /// The `Content-Type` header, if any, as the I/O layer has it (a string):
+    /// only read for messages and results, so not copied on every answer.
+    pub content_type: Option<V>,
     /// The delay a `Retry-After` header asks for, in milliseconds, when it
     /// makes sense.
     pub retry_after_ms: Option<f64>,
 }
 
-impl Head {
+impl<V> Default for Head<V> {
+    fn default() -> Self {
+        Self { status: 0, content_type: None, retry_after_ms: None }
+    }
+}
+
+impl<V: Value> Head<V> {
     /// Parses the headers that matter; `now_ms` (ms since the Unix epoch)
     /// turns an HTTP-date `Retry-After` into a delay.
-    pub fn new(status: u16, content_type: Option<String>, retry_after: Option<&str>, now_ms: f64) -> Self {
+    pub fn new(status: u16, content_type: Option<V>, retry_after: Option<&str>, now_ms: f64) -> Self {
         Self { status, content_type, retry_after_ms: retry_after.and_then(|value| retry_after_ms(value, now_ms)) }
     }
 
@@ -36,9 +43,14 @@ impl Head {
         (200..300).contains(&self.status)
     }
 
+    /// The content type, as a string.
+    pub fn content_type(&self) -> Option<String> {
+        self.content_type.as_ref()?.string()
+    }
+
     /// "text/html, 512 bytes", for messages about a body.
     fn describe_body(&self, len: usize) -> String {
-        text!(self.content_type.as_deref().unwrap_or("no content type"), ", ", len, " bytes")
+        text!(self.content_type().as_deref().unwrap_or("no content type"), ", ", len, " bytes")
     }
 }
 
@@ -59,7 +71,7 @@ pub enum Body<V> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer<V> {
     /// Status and headers.
-    pub head: Head,
+    pub head: Head<V>,
     /// The body.
     pub body: Body<V>,
 }
@@ -67,12 +79,12 @@ pub struct Answer<V> {
 impl<V: Value> Answer<V> {
     /// The body of a 2xx as a checked `what` (a Looker type named in messages),
     /// or the failure the answer is.
-    pub fn checked(self, fields: &[Field], what: &str) -> Result<V, Error<V>> {
+    pub fn checked(self, schema: &Schema, what: &str) -> Result<V, Error<V>> {
         if !self.head.is_success() {
             return Err(Error::Api(self.api_error()));
         }
         match self.body {
-            Body::Json(value) => match schema::check(fields, &value) {
+            Body::Json(value) => match schema::check(schema, &value) {
                 Ok(()) => Ok(value),
                 Err(mismatch) => Err(Error::Response(text!("The response is not a ", what, ": ", mismatch.describe()))),
             },
@@ -100,12 +112,12 @@ impl<V: Value> Answer<V> {
             Body::Json(value) if value.kind() == Kind::Object => Some(value),
             _ => None,
         };
-        let property = |name: &str, shape_ok: fn(&V) -> bool| {
-            looker.and_then(|value| value.get(name)).filter(|property| shape_ok(property))
+        let property = |name: &'static str, shape_ok: fn(&V) -> bool| {
+            looker.and_then(|value| value.field(name)).filter(|property| shape_ok(property))
         };
         let documentation_url = property("documentation_url", |v| v.kind() == Kind::String);
         let errors = property("errors", |v| {
-            v.kind() == Kind::Array && v.items().iter().all(|item| schema::check(schema::VALIDATION_ERROR_DETAIL, item).is_ok())
+            v.kind() == Kind::Array && v.items().iter().all(|item| schema::check(&schema::VALIDATION_ERROR_DETAIL, item).is_ok())
         });
         let message = looker.and_then(|value| schema::string_of(value, "message")).filter(|m| !m.is_empty());
         let message = message.unwrap_or_else(|| {
@@ -208,8 +220,8 @@ mod tests {
     use crate::schema::RENDER_TASK;
     use serde_json::{json, Value as Json};
 
-    fn head(status: u16) -> Head {
-        Head { status, content_type: Some("application/json".into()), retry_after_ms: None }
+    fn head(status: u16) -> Head<Json> {
+        Head { status, content_type: Some(json!("application/json")), retry_after_ms: None }
     }
 
     /// What the wasm layer does with `JSON.parse`, done with serde_json.
@@ -222,7 +234,7 @@ mod tests {
     }
 
     fn task(text: &str) -> Result<Json, Error<Json>> {
-        answer(200, text).checked(RENDER_TASK, "RenderTask")
+        answer(200, text).checked(&RENDER_TASK, "RenderTask")
     }
 
     fn fixtures(dir: &str) -> Vec<(String, String)> {
@@ -272,13 +284,13 @@ mod tests {
             Error::Response("The response is not a RenderTask: the body (application/json, 14 bytes) is not JSON".into())
         );
         let html = Answer::<Json> {
-            head: Head { status: 200, content_type: Some("text/html".into()), retry_after_ms: None },
+            head: Head { status: 200, content_type: Some(json!("text/html")), retry_after_ms: None },
             body: Body::NotJson(512),
         };
-        let Error::Response(message) = html.checked(RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
+        let Error::Response(message) = html.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
         assert!(message.contains("text/html, 512 bytes"), "{message}");
         let huge = Answer::<Json> { head: head(200), body: Body::TooLarge(MAX_JSON_BYTES) };
-        let Error::Response(message) = huge.checked(RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
+        let Error::Response(message) = huge.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
         assert!(message.contains("larger than 1048576 bytes"), "{message}");
     }
 
@@ -286,7 +298,7 @@ mod tests {
     fn looker_errors_keep_status_message_and_link() {
         for (name, text) in fixtures("errors") {
             let status: u16 = name.trim_end_matches(".json").parse().unwrap();
-            let Err(Error::Api(error)) = answer(status, &text).checked(RENDER_TASK, "RenderTask") else {
+            let Err(Error::Api(error)) = answer(status, &text).checked(&RENDER_TASK, "RenderTask") else {
                 panic!("{name} is not an API error");
             };
             let sent: Json = serde_json::from_str(&text).unwrap();
@@ -300,7 +312,7 @@ mod tests {
     #[test]
     fn errors_that_are_not_looker_json_get_a_clear_message() {
         let gateway = Answer::<Json> {
-            head: Head { status: 502, content_type: Some("text/html".into()), retry_after_ms: None },
+            head: Head { status: 502, content_type: Some(json!("text/html")), retry_after_ms: None },
             body: Body::NotJson(100),
         };
         let error = gateway.api_error();
@@ -340,7 +352,7 @@ mod tests {
         ] {
             assert_eq!(retry_after_ms(bad, now), None, "{bad:?}");
         }
-        assert_eq!(Head::new(429, None, Some("3"), 0.0).retry_after_ms, Some(3000.0));
+        assert_eq!(Head::<Json>::new(429, None, Some("3"), 0.0).retry_after_ms, Some(3000.0));
     }
 
     /// Inputs the fuzzer found once, kept as plain tests (seeds in fuzz/seeds/retry_after/).

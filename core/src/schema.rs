@@ -37,66 +37,77 @@ impl Shape {
     }
 }
 
-/// One property of a Looker type: its name and shape. Every property is
-/// optional in responses (the `fields` parameter leaves some out).
+/// A Looker type as the check sees it: its properties' names and shapes, by
+/// the same index. Every property is optional in responses: the `fields`
+/// parameter leaves some out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Field {
-    /// The property's name.
-    pub name: &'static str,
-    /// Its type.
-    pub shape: Shape,
+pub struct Schema {
+    /// The properties' names.
+    pub names: &'static [&'static str],
+    /// Their shapes, by the same index.
+    pub shapes: &'static [Shape],
 }
 
-const fn field(name: &'static str, shape: Shape) -> Field {
-    Field { name, shape }
+impl Schema {
+    /// Each property's name and shape.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static str, Shape)> + '_ {
+        self.names.iter().copied().zip(self.shapes.iter().copied())
+    }
+}
+
+/// A schema from one list of `"name": Shape` pairs.
+macro_rules! schema {
+    ($($name:literal: $shape:ident),* $(,)?) => {
+        Schema { names: &[$($name),*], shapes: &[$(Shape::$shape),*] }
+    };
 }
 
 /// Looker's `RenderTask` ([`crate::models::RenderTask`]).
-pub const RENDER_TASK: &[Field] = &[
-    field("can", Shape::Permissions),
-    field("created_at", Shape::StringOrNull),
-    field("dashboard_filters", Shape::StringOrNull),
-    field("dashboard_id", Shape::StringOrNull),
-    field("dashboard_style", Shape::StringOrNull),
-    field("finalized_at", Shape::StringOrNull),
-    field("height", Shape::IntegerOrNull),
-    field("id", Shape::String),
-    field("look_id", Shape::StringOrNull),
-    field("lookml_dashboard_id", Shape::StringOrNull),
-    field("query_id", Shape::StringOrNull),
-    field("dashboard_element_id", Shape::StringOrNull),
-    field("query_runtime", Shape::NumberOrNull),
-    field("render_runtime", Shape::NumberOrNull),
-    field("result_format", Shape::StringOrNull),
-    field("runtime", Shape::NumberOrNull),
-    field("status", Shape::StringOrNull),
-    field("status_detail", Shape::StringOrNull),
-    field("user_id", Shape::StringOrNull),
-    field("width", Shape::IntegerOrNull),
-];
+pub const RENDER_TASK: Schema = schema! {
+    "can": Permissions,
+    "created_at": StringOrNull,
+    "dashboard_filters": StringOrNull,
+    "dashboard_id": StringOrNull,
+    "dashboard_style": StringOrNull,
+    "finalized_at": StringOrNull,
+    "height": IntegerOrNull,
+    "id": String,
+    "look_id": StringOrNull,
+    "lookml_dashboard_id": StringOrNull,
+    "query_id": StringOrNull,
+    "dashboard_element_id": StringOrNull,
+    "query_runtime": NumberOrNull,
+    "render_runtime": NumberOrNull,
+    "result_format": StringOrNull,
+    "runtime": NumberOrNull,
+    "status": StringOrNull,
+    "status_detail": StringOrNull,
+    "user_id": StringOrNull,
+    "width": IntegerOrNull,
+};
 
 /// Looker's `ValidationErrorDetail` ([`crate::models::ValidationErrorDetail`]).
-pub const VALIDATION_ERROR_DETAIL: &[Field] = &[
-    field("field", Shape::StringOrNull),
-    field("code", Shape::StringOrNull),
-    field("message", Shape::StringOrNull),
-    field("documentation_url", Shape::StringOrNull),
-];
+pub const VALIDATION_ERROR_DETAIL: Schema = schema! {
+    "field": StringOrNull,
+    "code": StringOrNull,
+    "message": StringOrNull,
+    "documentation_url": StringOrNull,
+};
 
 /// Looker's `Error` and `ValidationError` ([`crate::models::ErrorBody`]).
-pub const ERROR: &[Field] = &[
-    field("message", Shape::StringOrNull),
-    field("documentation_url", Shape::StringOrNull),
-    field("errors", Shape::ValidationErrorsOrNull),
-];
+pub const ERROR: Schema = schema! {
+    "message": StringOrNull,
+    "documentation_url": StringOrNull,
+    "errors": ValidationErrorsOrNull,
+};
 
 /// Looker's `AccessToken` ([`crate::models::AccessToken`]); `access_token`
 /// itself is required, which [`crate::auth`] checks.
-pub const ACCESS_TOKEN: &[Field] = &[
-    field("access_token", Shape::String),
-    field("token_type", Shape::StringOrNull),
-    field("expires_in", Shape::NumberOrNull),
-];
+pub const ACCESS_TOKEN: Schema = schema! {
+    "access_token": String,
+    "token_type": StringOrNull,
+    "expires_in": NumberOrNull,
+};
 
 /// Where a value broke the schema, and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,55 +134,60 @@ impl Mismatch {
     }
 }
 
-/// Checks that `value` is an object whose properties named in `fields` (when
+/// Checks that `value` is an object whose properties named in `schema` (when
 /// present) have their shapes. Other properties pass through unchecked:
 /// a newer Looker may add some.
-pub fn check<V: Value>(fields: &[Field], value: &V) -> Result<(), Mismatch> {
+pub fn check<V: Value>(schema: &Schema, value: &V) -> Result<(), Mismatch> {
     if value.kind() != Kind::Object {
         return Err(Mismatch { path: String::new(), expected: "a JSON object", found: value.kind() });
     }
-    for field in fields {
-        if let Some(property) = value.get(field.name) {
-            check_shape(field.shape, &property).map_err(|(inner, found)| Mismatch {
-                path: match inner {
-                    Some(inner) => crate::text!(field.name, ".", inner),
-                    None => field.name.to_owned(),
-                },
-                expected: field.shape.described(),
-                found,
-            })?;
+    for (name, shape) in schema.fields() {
+        // Most shapes are settled by the kind alone; the value is only read
+        // for the few that look inside (whole numbers, objects, arrays).
+        let kind = value.field_kind(name);
+        let fits = match shape {
+            _ if kind == Kind::Undefined => true,
+            Shape::String => kind == Kind::String,
+            Shape::StringOrNull => matches!(kind, Kind::String | Kind::Null),
+            Shape::NumberOrNull => matches!(kind, Kind::Number | Kind::Null),
+            Shape::IntegerOrNull | Shape::ValidationErrorsOrNull if kind == Kind::Null => true,
+            _ => {
+                let property = value.field(name);
+                match property.map(|property| check_inside(shape, &property)) {
+                    Some(Err((Some(inner), found))) => {
+                        let path = crate::text!(name, ".", inner);
+                        return Err(Mismatch { path, expected: shape.described(), found });
+                    }
+                    Some(Err((None, _))) | None => false,
+                    Some(Ok(())) => true,
+                }
+            }
+        };
+        if !fits {
+            return Err(Mismatch { path: name.to_owned(), expected: shape.described(), found: kind });
         }
     }
     Ok(())
 }
 
-/// Checks one property; on failure, the path below it (if any) and what was found.
-fn check_shape<V: Value>(shape: Shape, value: &V) -> Result<(), (Option<String>, Kind)> {
+/// Checks a property whose shape looks inside it; on failure, the path
+/// below it (if any) and what was found there.
+fn check_inside<V: Value>(shape: Shape, value: &V) -> Result<(), (Option<String>, Kind)> {
     let kind = value.kind();
-    let fits = match shape {
-        Shape::String => kind == Kind::String,
-        Shape::StringOrNull => matches!(kind, Kind::String | Kind::Null),
-        Shape::NumberOrNull => matches!(kind, Kind::Number | Kind::Null),
-        Shape::IntegerOrNull => kind == Kind::Null || value.number().is_some_and(is_int64),
-        Shape::Permissions => {
-            if kind != Kind::Object {
-                return Err((None, kind));
-            }
+    match shape {
+        Shape::IntegerOrNull if value.number().is_some_and(is_int64) => Ok(()),
+        Shape::Permissions if kind == Kind::Object => {
             for key in value.keys() {
                 let found = value.get(&key).map_or(Kind::Undefined, |v| v.kind());
                 if found != Kind::Boolean {
                     return Err((Some(key), found));
                 }
             }
-            true
+            Ok(())
         }
-        Shape::ValidationErrorsOrNull if kind == Kind::Null => true,
-        Shape::ValidationErrorsOrNull => {
-            if kind != Kind::Array {
-                return Err((None, kind));
-            }
+        Shape::ValidationErrorsOrNull if kind == Kind::Array => {
             for (i, item) in value.items().iter().enumerate() {
-                if let Err(mismatch) = check(VALIDATION_ERROR_DETAIL, item) {
+                if let Err(mismatch) = check(&VALIDATION_ERROR_DETAIL, item) {
                     let mut path = crate::text!(i);
                     if !mismatch.path.is_empty() {
                         path.push_str(".");
@@ -180,13 +196,9 @@ fn check_shape<V: Value>(shape: Shape, value: &V) -> Result<(), (Option<String>,
                     return Err((Some(path), mismatch.found));
                 }
             }
-            true
+            Ok(())
         }
-    };
-    if fits {
-        Ok(())
-    } else {
-        Err((None, kind))
+        _ => Err((None, kind)),
     }
 }
 
@@ -197,8 +209,8 @@ fn is_int64(number: f64) -> bool {
 }
 
 /// A property of a checked value as a string, when it is one.
-pub fn string_of<V: Value>(value: &V, name: &str) -> Option<String> {
-    value.get(name)?.string()
+pub fn string_of<V: Value>(value: &V, name: &'static str) -> Option<String> {
+    value.field(name)?.string()
 }
 
 #[cfg(test)]
@@ -249,20 +261,20 @@ mod tests {
         }
     }
 
-    fn agree<T: DeserializeOwned>(fields: &[Field], required: &[&str]) {
-        for field in fields {
+    fn agree<T: DeserializeOwned>(schema: &Schema, required: &[&str]) {
+        assert_eq!(schema.names.len(), schema.shapes.len());
+        for (name, _) in schema.fields() {
             for sample in samples() {
                 let mut object = serde_json::Map::new();
                 for name in required {
                     object.insert((*name).to_owned(), json!("r"));
                 }
-                object.insert(field.name.to_owned(), sample.clone());
+                object.insert(name.to_owned(), sample.clone());
                 let value = Json::Object(object);
                 assert_eq!(
-                    check(fields, &value).is_ok(),
+                    check(schema, &value).is_ok(),
                     serde_accepts::<T>(&value),
-                    "{} = {sample}: the table and the serde model disagree",
-                    field.name
+                    "{name} = {sample}: the table and the serde model disagree"
                 );
             }
         }
@@ -270,22 +282,22 @@ mod tests {
 
     #[test]
     fn tables_agree_with_the_models() {
-        agree::<RenderTask>(RENDER_TASK, &[]);
-        agree::<ValidationErrorDetail>(VALIDATION_ERROR_DETAIL, &[]);
-        agree::<ErrorBody>(ERROR, &[]);
-        agree::<AccessToken>(ACCESS_TOKEN, &["access_token"]);
+        agree::<RenderTask>(&RENDER_TASK, &[]);
+        agree::<ValidationErrorDetail>(&VALIDATION_ERROR_DETAIL, &[]);
+        agree::<ErrorBody>(&ERROR, &[]);
+        agree::<AccessToken>(&ACCESS_TOKEN, &["access_token"]);
     }
 
     #[test]
     fn tables_name_every_property_of_the_models() {
-        let names = |fields: &[Field]| {
-            let mut names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        let names = |schema: &Schema| {
+            let mut names = schema.names.to_vec();
             names.sort_unstable();
             names
         };
         let mut everything = serde_json::Map::new();
-        for field in RENDER_TASK {
-            everything.insert(field.name.to_owned(), json!(null));
+        for name in RENDER_TASK.names {
+            everything.insert((*name).to_owned(), json!(null));
         }
         everything.insert("can".into(), json!({}));
         everything.insert("id".into(), json!("1"));
@@ -293,23 +305,23 @@ mod tests {
         let serialized = serde_json::to_value(task).unwrap();
         let mut model: Vec<&str> = serialized.as_object().unwrap().keys().map(String::as_str).collect();
         model.sort_unstable();
-        assert_eq!(names(RENDER_TASK), model);
+        assert_eq!(names(&RENDER_TASK), model);
         let detail = serde_json::to_value(ValidationErrorDetail::default()).unwrap();
         let mut model: Vec<&str> = detail.as_object().unwrap().keys().map(String::as_str).collect();
         model.sort_unstable();
-        assert_eq!(names(VALIDATION_ERROR_DETAIL), model);
+        assert_eq!(names(&VALIDATION_ERROR_DETAIL), model);
     }
 
     #[test]
     fn mismatches_name_the_property() {
-        let error = check(RENDER_TASK, &json!({"id": "1", "width": "wide"})).unwrap_err();
+        let error = check(&RENDER_TASK, &json!({"id": "1", "width": "wide"})).unwrap_err();
         assert_eq!(error.describe(), "property width: expected a whole number or null, found a string");
-        let error = check(RENDER_TASK, &json!({"can": {"show": "yes"}})).unwrap_err();
+        let error = check(&RENDER_TASK, &json!({"can": {"show": "yes"}})).unwrap_err();
         assert_eq!(error.path, "can.show");
-        let error = check(ERROR, &json!({"errors": [{"field": "w"}, {"code": 7}]})).unwrap_err();
+        let error = check(&ERROR, &json!({"errors": [{"field": "w"}, {"code": 7}]})).unwrap_err();
         assert_eq!(error.path, "errors.1.code");
-        assert_eq!(check(RENDER_TASK, &json!([1])).unwrap_err().describe(), "expected a JSON object, found an array");
-        assert!(check(RENDER_TASK, &json!({"id": "1", "width": 2.0, "new": [1]})).is_ok());
-        assert!(check(RENDER_TASK, &json!({"width": 2.5})).is_err());
+        assert_eq!(check(&RENDER_TASK, &json!([1])).unwrap_err().describe(), "expected a JSON object, found an array");
+        assert!(check(&RENDER_TASK, &json!({"id": "1", "width": 2.0, "new": [1]})).is_ok());
+        assert!(check(&RENDER_TASK, &json!({"width": 2.5})).is_err());
     }
 }

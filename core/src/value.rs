@@ -50,6 +50,17 @@ pub trait Value: Clone {
     fn kind(&self) -> Kind;
     /// An own property of an object; `None` when missing or `undefined`.
     fn get(&self, key: &str) -> Option<Self>;
+    /// A property whose name is one of the core's own (a field of a schema,
+    /// a key of an options table): the same as [`Value::get`], which an
+    /// implementation may make faster by keeping the names it is asked for.
+    fn field(&self, name: &'static str) -> Option<Self> {
+        self.get(name)
+    }
+    /// The kind of [`Value::field`] (`Undefined` when missing), which an
+    /// implementation may answer without handing out the value.
+    fn field_kind(&self, name: &'static str) -> Kind {
+        self.field(name).map_or(Kind::Undefined, |value| value.kind())
+    }
     /// An object's own enumerable keys, in order; empty for anything else.
     fn keys(&self) -> Vec<String>;
     /// An array's items; empty for anything else.

@@ -30,6 +30,6 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(details) = &error.errors {
         let items = details.as_array().expect("errors is an array");
-        assert!(items.iter().all(|item| schema::check(VALIDATION_ERROR_DETAIL, item).is_ok()));
+        assert!(items.iter().all(|item| schema::check(&VALIDATION_ERROR_DETAIL, item).is_ok()));
     }
 });

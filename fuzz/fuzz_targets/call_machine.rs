@@ -65,7 +65,7 @@ fn answer(bytes: &mut Bytes) -> Answer<Value> {
         4 => Body::Bytes(json!("PNG")),
         _ => Body::TooLarge(1.0),
     };
-    Answer { head: Head::new(status, Some("application/json".into()), retry_after, 1e12), body }
+    Answer { head: Head::new(status, Some(json!("application/json")), retry_after, 1e12), body }
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         Body::Json(value) => Some(value.clone()),
         _ => None,
     };
-    match answer.checked(RENDER_TASK, "RenderTask") {
+    match answer.checked(&RENDER_TASK, "RenderTask") {
         Ok(_) => assert!(success, "a task from a {} response", response.status),
         Err(Error::Api(error)) => {
             assert!(!success);
@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
         Err(other) => panic!("checking gave {other:?}"),
     }
     if let Some(value) = parsed {
-        let schema = schema::check(RENDER_TASK, &value).is_ok();
+        let schema = schema::check(&RENDER_TASK, &value).is_ok();
         // serde's derived structs also take arrays (fields by position); a
         // Looker response is only ever an object.
         let model = value.is_object() && serde_json::from_value::<RenderTask>(value.clone()).is_ok();

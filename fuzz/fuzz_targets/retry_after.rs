@@ -13,7 +13,7 @@ const NOWS: [f64; 5] = [0.0, 784_111_777_000.0, 1.8e12, 8.64e15, -8.64e15];
 fuzz_target!(|data: &[u8]| {
     let value = String::from_utf8_lossy(data);
     for now in NOWS {
-        if let Some(ms) = Head::new(429, None, Some(&value), now).retry_after_ms {
+        if let Some(ms) = Head::<serde_json::Value>::new(429, None, Some(&value), now).retry_after_ms {
             assert!(ms.is_finite() && ms >= 0.0, "{value:?} at {now}: {ms}");
         }
     }

@@ -37,7 +37,7 @@ impl<'a> Response<'a> {
     /// The answer the core gets from `js/driver.js`: the body as
     /// `JSON.parse` leaves it, or its length when it is not JSON.
     pub fn answer(&self) -> Answer<Value> {
-        let head = Head { status: self.status, content_type: self.content_type.clone(), retry_after_ms: None };
+        let head = Head { status: self.status, content_type: self.content_type.clone().map(Value::String), retry_after_ms: None };
         let body = match serde_json::from_slice::<Value>(self.body) {
             Ok(value) => Body::Json(js_normalized(&value)),
             Err(_) => Body::NotJson(self.body.len()),
