@@ -1,7 +1,7 @@
 // Fault rules: answers a real Looker (or the network in front of it) may give,
 // on demand. The first matching rule with uses left replaces the API's normal
 // answer (sandbox/README.md, "Faults").
-import { CORS_HEADERS, LOOKER_DOCS_URL, errorBody, jsonResponse, send } from './http-util.js';
+import { LOOKER_DOCS_URL, errorBody, jsonResponse, send } from './http-util.js';
 import { handleApi } from './api.js';
 
 export const FAULT_KINDS = [
@@ -81,7 +81,7 @@ async function streamHugeBody(res, total) {
   const head = Buffer.from('{"id":"huge","padding":"');
   const tail = Buffer.from('"}');
   let left = total - head.length - tail.length;
-  res.writeHead(200, { ...CORS_HEADERS, 'content-type': 'application/json', 'content-length': total });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': total });
   const chunk = Buffer.alloc(64 * 1024, 'x');
   res.write(head);
   await new Promise((resolve) => {
@@ -117,7 +117,7 @@ export async function applyFault(state, rule, request, res) {
     case 'reset-mid-body':
     case 'stall-body': {
       const body = await okJsonBody(state, request);
-      res.writeHead(200, { ...CORS_HEADERS, 'content-type': 'application/json', 'content-length': body.length });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
       res.write(body.subarray(0, Math.floor(body.length / 2)));
       // Let the first half reach the client, then drop the connection.
       if (rule.fault === 'reset-mid-body') setTimeout(() => res.destroy(), 20).unref();

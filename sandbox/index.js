@@ -6,7 +6,8 @@
 // All of them share the one state of state.js.
 import http from 'node:http';
 import { createState, sandboxInfo, clearRequests, configure, publicConfig, resetState } from './state.js';
-import { isLoopbackAddress, send, readBody, jsonResponse, errorBody, textResponse, preflightResponse } from './http-util.js';
+import { isLoopbackAddress, send, readBody, jsonResponse, errorBody, textResponse } from './http-util.js';
+import { applyCors } from './cors.js';
 import { API_PREFIX, handleApi } from './api.js';
 import { takeFault, applyFault, addFaultRule, listFaultRules, clearFaultRules } from './faults.js';
 import { handleControl } from './control.js';
@@ -19,7 +20,7 @@ export { isLoopbackAddress };
 const CONTROL_PREFIX = '/__sandbox';
 
 /** Logs an API request, then answers it with a fault or the API. */
-async function serveApi(state, req, res, origin, { rawPath, rawQuery, time }) {
+async function serveApi(state, req, res, origin, { rawPath, rawQuery, time, preflight }) {
   let body;
   try { body = await readBody(req); } catch (e) {
     return send(res, jsonResponse(e.status || 400, errorBody(e.status || 400)));
@@ -39,7 +40,7 @@ async function serveApi(state, req, res, origin, { rawPath, rawQuery, time }) {
   };
   const rule = takeFault(state, request);
   if (rule) return applyFault(state, rule, request, res);
-  if (req.method === 'OPTIONS') return send(res, preflightResponse());
+  if (req.method === 'OPTIONS') return send(res, preflight);
   return send(res, await handleApi(state, request));
 }
 
@@ -51,15 +52,16 @@ function requestHandler(state, origin) {
     const rawPath = queryAt === -1 ? req.url : req.url.slice(0, queryAt);
     const rawQuery = queryAt === -1 ? '' : req.url.slice(queryAt + 1);
     try {
+      const preflight = applyCors(res);
       if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
-        if (req.method === 'OPTIONS') return send(res, preflightResponse());
+        if (req.method === 'OPTIONS') return send(res, preflight);
         if (!isLoopbackAddress(req.socket.remoteAddress)) return send(res, textResponse(404, 'Not found\n', 'text/plain'));
         return await handleControl(state, req, res, rawPath.slice(CONTROL_PREFIX.length));
       }
       if (rawPath === API_PREFIX || rawPath.startsWith(`${API_PREFIX}/`)) {
-        return await serveApi(state, req, res, origin, { rawPath, rawQuery, time });
+        return await serveApi(state, req, res, origin, { rawPath, rawQuery, time, preflight });
       }
-      if (req.method === 'OPTIONS') return send(res, preflightResponse());
+      if (req.method === 'OPTIONS') return send(res, preflight);
       return serveStatic(state.staticRoots, req, res, rawPath);
     } catch (e) {
       if (!state.config.quiet) process.stderr.write(`[sandbox] error: ${e.stack}\n`);
