@@ -76,7 +76,7 @@ process.on('SIGTERM', () => stop('SIGTERM'));
 const sandboxReady = startSandbox({ port, uiPort, appPort, cors: args.cors, stageMs, quiet: !args.human });
 let sandbox;
 try { sandbox = await sandboxReady; } catch (error) {
-  process.stderr.write(`sandbox: cannot start on port ${port}: ${error.message}\n`);
+  process.stderr.write(`sandbox: cannot start on ports ${port} (API), ${uiPort} (Looker UI), ${appPort} (app): ${error.message}\n`);
   process.exit(1);
 }
 
