@@ -5,7 +5,8 @@
 //   /api/*        logged, then faults.js or api.js
 //   anything else static.js
 // The Looker UI origin: /auth, logged, then consent.js.
-// The app origin (a registered OAuth app's site): static.js only.
+// The app origin (a registered OAuth app's site): static.js, and GET /__sandbox/info
+// so that the demo page finds the API and the Looker UI from there too.
 // All of them share the one state of state.js.
 import http from 'node:http';
 import { createState, sandboxInfo, clearRequests, configure, publicConfig, resetState, oauthApp, DEFAULT_OAUTH_CLIENT_ID } from './state.js';
@@ -102,7 +103,12 @@ function lookerUiOrigin(state) {
 
 /** The app origin: the demo page and the package, served as a web app's own site would serve them. */
 function appOrigin(state) {
-  return requestHandler(state, async (req, res, { rawPath }) => serveStatic(state.staticRoots, req, res, rawPath));
+  return requestHandler(state, async (req, res, { rawPath }) => {
+    if (rawPath === `${CONTROL_PREFIX}/info` && req.method === 'GET' && isLoopbackAddress(req.socket.remoteAddress)) {
+      return send(res, jsonResponse(200, sandboxInfo(state)));
+    }
+    return serveStatic(state.staticRoots, req, res, rawPath);
+  });
 }
 
 function listen(server, port, host) {

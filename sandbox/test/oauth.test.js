@@ -490,5 +490,9 @@ test('the UI origin serves /auth only; the app origin serves the site, not the A
   assert.equal(site.status, primarySite.status);
   assert.equal(site.text, primarySite.text, 'the same demo page as the API origin serves');
   assert.equal((await call(sb, `${sb.appUrl}${TASK}`)).status, 404, 'no API on the app origin');
-  assert.equal((await call(sb, `${sb.appUrl}/__sandbox/info`, { token: false })).status, 404);
+  const info = await call(sb, `${sb.appUrl}/__sandbox/info`, { token: false });
+  assert.equal(info.status, 200, 'the demo page finds the API from the app origin too');
+  assert.deepEqual(info.json, (await call(sb, '/__sandbox/info', { token: false })).json);
+  for (const p of ['/__sandbox/config', '/__sandbox/requests']) assert.equal((await call(sb, `${sb.appUrl}${p}`, { token: false })).status, 404, p);
+  assert.equal((await call(sb, `${sb.appUrl}/__sandbox/info`, { method: 'POST', token: false })).status, 405);
 });
