@@ -1,25 +1,31 @@
-// The Looker API 4.0 endpoints the sandbox serves, as a table of routes.
-// A request reaches handleApi() as a plain value (see apiRequest in index.js)
-// and gets a response value back ({ status, headers, body }); faults.js calls
-// it too, to cut or change the normal answer.
+// The Looker API endpoints the sandbox serves, as a table of routes: API 4.0's
+// render tasks, login and logout, and the OAuth token and logout endpoints
+// (oauth.js). A request reaches handleApi() as a plain value (see serveApi in
+// index.js) and gets a response value back ({ status, headers, body });
+// faults.js calls it too, to cut or change the normal answer.
 import { renderKinds } from '../js/render-kinds.js';
 import { LOOKER_DOCS_URL, errorBody, jsonResponse, emptyResponse } from './http-util.js';
-import { tokenFromHeaders, isValidToken, areClientCredentials, issueToken, revokeToken } from './auth.js';
+import { tokenFromHeaders, isValidToken, areClientCredentials, issueToken } from './auth.js';
+import { tokenEndpoint, logout } from './oauth.js';
 import { createTask, renderTaskAt, findRenderTask, taskResult } from './tasks.js';
 
-export const API_PREFIX = '/api/4.0';
+/** Where the API is; its versioned routes are under /api/4.0, OAuth's right under /api. */
+export const API_ROOT = '/api';
+export const API_4_0 = '/api/4.0';
 const KIND_BY_PATH = new Map(renderKinds.kinds.map((kind) => [kind.path, kind]));
 const FORMATS = renderKinds.formats.map(({ format }) => format);
 const { pdfPaperSizes, dashboardStyles } = renderKinds;
 
-// `path` segments are literal or `:name` (the percent-decoded segment, in `params`).
+// `path` (after /api) segments are literal or `:name` (the percent-decoded segment, in `params`).
 // Routes with `signedOut: true` are answered without a token; the others need one (else 401).
 export const apiRoutes = [
-  { method: 'POST', path: '/login', signedOut: true, handle: login },
+  { method: 'POST', path: '/4.0/login', signedOut: true, handle: login },
+  { method: 'DELETE', path: '/4.0/logout', handle: logout },
+  { method: 'POST', path: '/4.0/render_tasks/:kindPath/:id/:format', handle: createRenderTask },
+  { method: 'GET', path: '/4.0/render_tasks/:id', handle: getRenderTask },
+  { method: 'GET', path: '/4.0/render_tasks/:id/results', handle: getRenderTaskResults },
+  { method: 'POST', path: '/token', signedOut: true, handle: tokenEndpoint },
   { method: 'DELETE', path: '/logout', handle: logout },
-  { method: 'POST', path: '/render_tasks/:kindPath/:id/:format', handle: createRenderTask },
-  { method: 'GET', path: '/render_tasks/:id', handle: getRenderTask },
-  { method: 'GET', path: '/render_tasks/:id/results', handle: getRenderTaskResults },
 ];
 
 function matchRoute(route, method, segments) {
@@ -34,10 +40,10 @@ function matchRoute(route, method, segments) {
   return params;
 }
 
-/** The response value for an API request (`request.apiPath` is the raw path after /api/4.0). */
+/** The response value for an API request (`request.rawPath` starts with /api/). */
 export async function handleApi(state, request) {
   let segments;
-  try { segments = request.apiPath.split('/').map(decodeURIComponent); } catch { return notFound(state); }
+  try { segments = request.rawPath.slice(API_ROOT.length).split('/').map(decodeURIComponent); } catch { return notFound(state); }
   const find = (signedOut) => {
     for (const route of apiRoutes) {
       if (!!route.signedOut !== signedOut) continue;
@@ -73,11 +79,6 @@ function login(state, request) {
   const clientSecret = form.get('client_secret') ?? request.query.get('client_secret');
   if (!areClientCredentials(state, clientId, clientSecret)) return notFound(state);
   return jsonResponse(200, issueToken(state));
-}
-
-function logout(state, request) {
-  revokeToken(state, tokenFromHeaders(request.headers));
-  return emptyResponse(204);
 }
 
 // ---- creating a render task: Looker's 422 ValidationError lists every bad field ----

@@ -1,9 +1,18 @@
 // The /__sandbox/* endpoints tests and tools use to steer the sandbox: the
-// request log, runtime config, fault rules, reset and info. Loopback clients
-// only (index.js checks); not logged.
+// request log, runtime config, fault rules, OAuth counters and token
+// controls, reset and info. Loopback clients only (index.js checks); not logged.
 import { readBody, jsonResponse, emptyResponse, send } from './http-util.js';
 import { clearRequests, configure, publicConfig, resetState, sandboxInfo } from './state.js';
 import { addFaultRule, listFaultRules, clearFaultRules } from './faults.js';
+import { oauthStatus, revokeRefreshTokens } from './oauth.js';
+import { expireAccessTokens } from './auth.js';
+
+/** A named token from a control request's JSON body, or null for all of them. */
+function namedToken(body, name) {
+  const token = body[name] ?? null;
+  if (token !== null && typeof token !== 'string') throw new TypeError(`${name} must be a string`);
+  return token;
+}
 
 // 'METHOD /path' -> (state, jsonBody) => [status, JSON value] or [status] for no body.
 // `jsonBody()` parses the request body ({} when empty); a throw answers 400 with its message.
@@ -15,6 +24,9 @@ export const controlRoutes = {
   'GET /faults': (state) => [200, listFaultRules(state)],
   'POST /faults': (state, jsonBody) => [201, addFaultRule(state, jsonBody())],
   'DELETE /faults': (state) => { clearFaultRules(state); return [204]; },
+  'GET /oauth': (state) => [200, oauthStatus(state)],
+  'POST /oauth/expire-access-tokens': (state, jsonBody) => [200, { expired: expireAccessTokens(state, namedToken(jsonBody(), 'accessToken')) }],
+  'POST /oauth/revoke-refresh-tokens': (state, jsonBody) => [200, { revoked: revokeRefreshTokens(state, namedToken(jsonBody(), 'refreshToken')) }],
   'POST /reset': (state) => { resetState(state); return [204]; },
   'GET /info': (state) => [200, sandboxInfo(state)],
 };

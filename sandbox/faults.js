@@ -1,8 +1,8 @@
 // Fault rules: answers a real Looker (or the network in front of it) may give,
 // on demand. The first matching rule with uses left replaces the API's normal
 // answer (sandbox/README.md, "Faults").
-import { CORS_HEADERS, LOOKER_DOCS_URL, errorBody, jsonResponse, send } from './http-util.js';
-import { handleApi } from './api.js';
+import { LOOKER_DOCS_URL, errorBody, jsonResponse, send } from './http-util.js';
+import { API_4_0, handleApi } from './api.js';
 
 export const FAULT_KINDS = [
   'status', '429-seconds', '429-date', 'reset-mid-body', 'stall-headers', 'stall-body', 'truncated-json',
@@ -42,6 +42,11 @@ export const listFaultRules = (state) => state.faultRules.map(publicRule);
 
 export function clearFaultRules(state) { state.faultRules = []; }
 
+/** What a rule's `path` is tested on: the raw path after /api/4.0, or the whole path outside it (/api/token). */
+function rulePath(rawPath) {
+  return rawPath.startsWith(`${API_4_0}/`) ? rawPath.slice(API_4_0.length) : rawPath;
+}
+
 /** The first rule that matches the request and has uses left, with one use taken; else null. */
 export function takeFault(state, request) {
   for (const rule of state.faultRules) {
@@ -49,7 +54,7 @@ export function takeFault(state, request) {
     if (rule.origin !== 'any' && rule.origin !== request.origin) continue;
     // A rule without a method leaves preflights alone.
     if (rule.method ? rule.method.toUpperCase() !== request.method : request.method === 'OPTIONS') continue;
-    if (rule.pathPattern && !rule.pathPattern.test(request.apiPath)) continue;
+    if (rule.pathPattern && !rule.pathPattern.test(rulePath(request.rawPath))) continue;
     rule.times -= 1;
     return rule;
   }
@@ -81,7 +86,7 @@ async function streamHugeBody(res, total) {
   const head = Buffer.from('{"id":"huge","padding":"');
   const tail = Buffer.from('"}');
   let left = total - head.length - tail.length;
-  res.writeHead(200, { ...CORS_HEADERS, 'content-type': 'application/json', 'content-length': total });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': total });
   const chunk = Buffer.alloc(64 * 1024, 'x');
   res.write(head);
   await new Promise((resolve) => {
@@ -117,7 +122,7 @@ export async function applyFault(state, rule, request, res) {
     case 'reset-mid-body':
     case 'stall-body': {
       const body = await okJsonBody(state, request);
-      res.writeHead(200, { ...CORS_HEADERS, 'content-type': 'application/json', 'content-length': body.length });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
       res.write(body.subarray(0, Math.floor(body.length / 2)));
       // Let the first half reach the client, then drop the connection.
       if (rule.fault === 'reset-mid-body') setTimeout(() => res.destroy(), 20).unref();

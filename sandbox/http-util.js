@@ -1,22 +1,10 @@
-// HTTP helpers every sandbox handler uses: the CORS headers, responses as plain
-// values ({ status, headers, body: Buffer }) and sending them, Looker's error
-// body, reading a request body, and who counts as a local client.
+// HTTP helpers every sandbox handler uses: responses as plain values
+// ({ status, headers, body: Buffer }) and sending them, Looker's error body,
+// reading a request body, and who counts as a local client. (CORS headers are
+// set once per request, before any of this runs: cors.js.)
 import http from 'node:http';
 
 export const LOOKER_DOCS_URL = 'https://cloud.google.com/looker/docs/r/reference/looker-http-codes';
-
-// On every response: browsers call the sandbox from other origins (the
-// wasm-bindgen-test page, the fit apps), and read Retry-After and friends.
-export const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-expose-headers': 'Retry-After, Content-Type, Content-Length, Content-Disposition',
-};
-// The answer to a preflight OPTIONS (sent when a request has Authorization).
-export const PREFLIGHT_HEADERS = {
-  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-  'access-control-allow-headers': 'Authorization, Content-Type, X-Looker-Appid',
-  'access-control-max-age': '600',
-};
 const MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
 
 /** True for 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
@@ -43,12 +31,10 @@ export function textResponse(status, text, contentType = 'text/plain; charset=ut
   return { status, headers: { 'content-type': contentType }, body: Buffer.from(text) };
 }
 
-export const preflightResponse = () => emptyResponse(204, PREFLIGHT_HEADERS);
-
-/** Writes a response value, with CORS headers; does nothing once the response has started or the client left. */
+/** Writes a response value (after the headers already set on `res`); does nothing once the response has started or the client left. */
 export function send(res, { status, headers, body }) {
   if (res.destroyed || res.headersSent) return;
-  res.writeHead(status, { ...CORS_HEADERS, ...headers, 'content-length': body.length });
+  res.writeHead(status, { ...headers, 'content-length': body.length });
   res.end(body);
 }
 

@@ -1,8 +1,9 @@
 // The sandbox's one shared state, which every handler module reads and changes:
-// who it is (token, client credentials), what it knows (content.json, the
-// fixture tasks and errors), its runtime config, and what happened since it
-// started or was reset (request log, fault rules, issued tokens, created tasks
-// and their rendered results).
+// who it is (token, client credentials, its registered OAuth app), what it
+// knows (content.json, the fixture tasks and errors), its runtime config, and
+// what happened since it started or was reset (request log, fault rules,
+// issued tokens, OAuth codes and grants, created tasks and their rendered
+// results).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,19 @@ export const DEFAULT_CLIENT_SECRET = 'sandbox-client-secret';
 /** The statuses a render task goes through before `success` or `failure`, in order. */
 export const STAGES = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering'];
 export const DEFAULT_STAGE_MS = Object.freeze({ enqueued_for_query: 20, querying: 40, enqueued_for_render: 20, rendering: 60 });
-const CONFIG_KEYS = ['stageMs', 'resultsRetryAfterSeconds', 'tokenLifetimeSeconds', 'randomDurationsMs', 'quiet'];
+/** The client id of the OAuth app registered for the sandbox's app origin (the demo page's sign-in). */
+export const DEFAULT_OAUTH_CLIENT_ID = 'sandbox-web-app';
+/** `cors` config: 'any' origin may call the API, or only the origins of registered 'oauth-apps'. */
+export const CORS_MODES = ['any', 'oauth-apps'];
+const CONFIG_KEYS = [
+  'stageMs', 'resultsRetryAfterSeconds', 'tokenLifetimeSeconds', 'randomDurationsMs', 'quiet',
+  'cors', 'oauthApps', 'oauthTokenLifetimeSeconds', 'oauthCodeLifetimeSeconds',
+];
+const OAUTH_APP_KEYS = ['clientId', 'redirectUri', 'origin', 'displayName'];
+// What GET /__sandbox/oauth counts (sandbox/README.md, "OAuth").
+const OAUTH_COUNTERS = [
+  'consentPages', 'codesIssued', 'denials', 'tokenRequests', 'tokenErrors', 'codesRedeemed', 'refreshes', 'tokensIssued', 'revocations',
+];
 
 function readJson(file) { return JSON.parse(readFileSync(file, 'utf8')); }
 
@@ -49,6 +62,19 @@ function validateConfig(partial) {
   for (const key of ['resultsRetryAfterSeconds', 'tokenLifetimeSeconds']) {
     if (key in partial && !nonNegative(partial[key])) throw new TypeError(`${key} must be a non-negative number`);
   }
+  for (const key of ['oauthTokenLifetimeSeconds', 'oauthCodeLifetimeSeconds']) {
+    if (key in partial && !(Number.isInteger(partial[key]) && partial[key] >= 0)) throw new TypeError(`${key} must be a whole number of seconds`);
+  }
+  if ('cors' in partial && !CORS_MODES.includes(partial.cors)) throw new TypeError(`cors must be one of ${CORS_MODES.join(', ')}`);
+  if ('oauthApps' in partial) {
+    if (!Array.isArray(partial.oauthApps)) throw new TypeError('oauthApps must be an array');
+    const ids = new Set([DEFAULT_OAUTH_CLIENT_ID]);
+    partial.oauthApps.forEach((app, i) => {
+      checkOAuthApp(app, `oauthApps[${i}]`);
+      if (ids.has(app.clientId)) throw new TypeError(`oauthApps[${i}].clientId ${app.clientId} is registered already`);
+      ids.add(app.clientId);
+    });
+  }
   if ('randomDurationsMs' in partial && partial.randomDurationsMs !== null) {
     const range = partial.randomDurationsMs;
     if (!Array.isArray(range) || range.length !== 2 || !nonNegative(range[0]) || !nonNegative(range[1]) || range[0] > range[1]) {
@@ -56,6 +82,32 @@ function validateConfig(partial) {
     }
   }
 }
+
+/** Throws a TypeError unless `app` is an OAuth client app registration: { clientId, redirectUri, origin?, displayName? }. */
+function checkOAuthApp(app, name) {
+  if (!app || typeof app !== 'object' || Array.isArray(app)) throw new TypeError(`${name} must be an object`);
+  for (const key of Object.keys(app)) if (!OAUTH_APP_KEYS.includes(key)) throw new TypeError(`unknown key ${name}.${key}`);
+  if (typeof app.clientId !== 'string' || !app.clientId) throw new TypeError(`${name}.clientId must be a non-empty string`);
+  let redirect;
+  try { redirect = new URL(app.redirectUri); } catch { throw new TypeError(`${name}.redirectUri must be an absolute URL`); }
+  // RFC 6749 3.1.2: an absolute URI without a fragment.
+  if (!['http:', 'https:'].includes(redirect.protocol) || app.redirectUri.includes('#')) {
+    throw new TypeError(`${name}.redirectUri must be an http(s) URL without a fragment`);
+  }
+  if (app.origin !== undefined) {
+    let origin;
+    try { origin = new URL(app.origin).origin; } catch { origin = null; }
+    if (origin !== app.origin) throw new TypeError(`${name}.origin must be an origin such as http://127.0.0.1:8102 (no path, no trailing slash)`);
+  }
+  if (app.displayName !== undefined && typeof app.displayName !== 'string') throw new TypeError(`${name}.displayName must be a string`);
+}
+
+/** A registered app as the sandbox uses it: the origin defaults to its redirect URI's, the name to its client id. */
+export function oauthApp({ clientId, redirectUri, origin, displayName }) {
+  return { clientId, redirectUri, origin: origin ?? new URL(redirectUri).origin, displayName: displayName ?? clientId };
+}
+
+const zeroCounters = () => Object.fromEntries(OAUTH_COUNTERS.map((name) => [name, 0]));
 
 /** The state for startSandbox(options) (sandbox/README.md lists the options). */
 export function createState(options = {}) {
@@ -65,8 +117,13 @@ export function createState(options = {}) {
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     randomDurationsMs: options.randomDurationsMs ?? null,
     quiet: options.quiet ?? true,
+    cors: options.cors ?? 'any',
+    oauthApps: options.oauthApps ?? [],
+    oauthTokenLifetimeSeconds: options.oauthTokenLifetimeSeconds ?? 3600,
+    oauthCodeLifetimeSeconds: options.oauthCodeLifetimeSeconds ?? 60,
   };
   validateConfig(initialConfig);
+  initialConfig.oauthApps = initialConfig.oauthApps.map(oauthApp);
   const fixtures = loadFixtures();
   return {
     token: options.token ?? DEFAULT_TOKEN, // valid until the sandbox stops, even after logout
@@ -83,13 +140,21 @@ export function createState(options = {}) {
     requestSeq: 0,
     faultRules: [],
     faultSeq: 0,
-    issuedTokens: new Map(), // access token from /login -> expires at (ms)
+    issuedTokens: new Map(), // access token from /login or /api/token -> { expiresAt (ms), grantId (OAuth) or null }
+    defaultOAuthApp: null, // registered for the app origin once it listens (index.js)
+    oauthCodes: new Map(), // authorization code -> { clientId, redirectUri, challenge, expiresAt, used, grantId }
+    oauthGrants: new Map(), // grant id -> { id, clientId, refreshToken }: what one sign-in (consent + code) gave an app
+    refreshTokens: new Map(), // refresh token -> { grantId, status: 'active' | 'rotated' | 'revoked' }
+    oauthSeq: 0,
+    oauthCounters: zeroCounters(),
     tasks: new Map(), // id -> task created through the API (sandbox/tasks.js)
     results: new Map(), // task id -> Promise<{ contentType, bytes }>, rendered once
     resultBytes: new Map(), // task id -> the bytes served
     stalledSockets: new Set(), // held open by the stall faults until the client leaves or the sandbox closes
     primaryUrl: null, // set once listening
     alternateUrl: null,
+    lookerUrl: null, // the web UI origin: /auth
+    appUrl: null, // the OAuth app origin: the demo page and the package, as another site would serve them
   };
 }
 
@@ -100,17 +165,22 @@ export function configure(state, partial) {
   validateConfig(partial);
   const next = { ...state.config, ...structuredClone(partial) };
   if (partial.stageMs) next.stageMs = { ...state.config.stageMs, ...partial.stageMs };
+  if (partial.oauthApps) next.oauthApps = next.oauthApps.map(oauthApp);
   state.config = next;
 }
 
 export function clearRequests(state) { state.requests = []; }
 
-/** Back to as started: no log, faults, created tasks or issued tokens; the first config. */
+/** Back to as started: no log, faults, created tasks, issued tokens, codes or grants; the first config. */
 export function resetState(state) {
   state.requests = [];
   state.faultRules = [];
   state.tasks.clear();
   state.issuedTokens.clear();
+  state.oauthCodes.clear();
+  state.oauthGrants.clear();
+  state.refreshTokens.clear();
+  state.oauthCounters = zeroCounters();
   for (const id of [...state.results.keys()]) {
     if (!state.fixtureTasks.has(id)) {
       state.results.delete(id);
@@ -125,5 +195,7 @@ export function sandboxInfo(state) {
   return {
     url: state.primaryUrl, alternateUrl: state.alternateUrl,
     token: state.token, clientId: state.clientId, clientSecret: state.clientSecret,
+    lookerUrl: state.lookerUrl, appUrl: state.appUrl,
+    oauthClientId: state.defaultOAuthApp?.clientId ?? null, oauthRedirectUri: state.defaultOAuthApp?.redirectUri ?? null,
   };
 }

@@ -2,7 +2,7 @@
 // roots startSandbox() was given. GET and HEAD only; never outside a root.
 import { statSync, createReadStream } from 'node:fs';
 import path from 'node:path';
-import { CORS_HEADERS, send, textResponse } from './http-util.js';
+import { send, textResponse } from './http-util.js';
 
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8', '.htm': 'text/html; charset=utf-8',
@@ -37,7 +37,7 @@ export function serveStatic(staticRoots, req, res, rawPath) {
       stats = statSync(file);
     }
     if (!stats.isFile()) return text(404, 'Not found\n');
-    res.writeHead(200, { ...CORS_HEADERS, 'content-type': contentType(file), 'content-length': stats.size, 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': contentType(file), 'content-length': stats.size, 'cache-control': 'no-store' });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).on('error', () => res.destroy()).pipe(res);
   } catch {

@@ -177,7 +177,10 @@ test('control API over HTTP: requests, config, faults, reset, info; not logged',
   assert.equal((await call(sb, TASK)).status, 200);
 
   const info = await ctl('GET', '/info');
-  assert.deepEqual(info.json, { url: sb.url, alternateUrl: sb.alternateUrl, token: sb.token, clientId: sb.clientId, clientSecret: sb.clientSecret });
+  assert.deepEqual(info.json, {
+    url: sb.url, alternateUrl: sb.alternateUrl, token: sb.token, clientId: sb.clientId, clientSecret: sb.clientSecret,
+    lookerUrl: sb.lookerUrl, appUrl: sb.appUrl, oauthClientId: sb.oauthClientId, oauthRedirectUri: sb.oauthRedirectUri,
+  });
   await ctl('POST', '/faults', { fault: 'status', status: 500 });
   assert.equal((await ctl('POST', '/reset')).status, 204);
   assert.equal(sb.config().resultsRetryAfterSeconds, 1);

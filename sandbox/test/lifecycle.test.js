@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 const INDEX = fileURLToPath(new URL('../index.js', import.meta.url));
 const SERVER = fileURLToPath(new URL('../server.js', import.meta.url));
+// What the ready line (and file) tells scripts.
+const READY_KEYS = ['alternateUrl', 'appUrl', 'clientId', 'clientSecret', 'lookerUrl', 'oauthClientId', 'oauthRedirectUri', 'token', 'url'];
 
 /** Runs node with args; resolves { code, signal, stdout, stderr, ms } or rejects after timeoutMs (killing it). */
 function run(args, { timeoutMs = 5000, env, onStdout } = {}) {
@@ -50,7 +52,7 @@ test('close() is idempotent and frees the port', { timeout: 5000 }, async () => 
   const { startSandbox } = await import('../index.js');
   const sb = await startSandbox();
   await Promise.all([sb.close(), sb.close()]);
-  await assert.rejects(fetch(sb.url + '/', { signal: AbortSignal.timeout(1000) }));
+  for (const url of [sb.url, sb.lookerUrl, sb.appUrl]) await assert.rejects(fetch(url + '/', { signal: AbortSignal.timeout(1000) }), url);
   const again = await startSandbox({ port: sb.port });
   assert.equal(again.port, sb.port);
   await again.close();
@@ -80,7 +82,7 @@ test('server.js prints one JSON line, writes --ready-file, serves, and exits 0 o
   rmSync(dir, { recursive: true, force: true });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 1, 'exactly one line on stdout');
-  assert.deepEqual(Object.keys(info).sort(), ['alternateUrl', 'clientId', 'clientSecret', 'token', 'url']);
+  assert.deepEqual(Object.keys(info).sort(), READY_KEYS);
   assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.notEqual(info.url, 'http://127.0.0.1:8100', 'port 0 by default without --human');
   assert.equal(info.token, 'sandbox-token-0123456789abcdef');
@@ -108,12 +110,14 @@ test('server.js --human prints one banner for people (no JSON), uses visible sta
   const { info, cfg } = await checked;
   rmSync(dir, { recursive: true, force: true });
   assert.equal(r.code, 0);
-  assert.deepEqual(Object.keys(info).sort(), ['alternateUrl', 'clientId', 'clientSecret', 'token', 'url'], 'the ready file is for scripts');
+  assert.deepEqual(Object.keys(info).sort(), READY_KEYS, 'the ready file is for scripts');
   for (const v of Object.values(cfg.stageMs)) assert.ok(v >= 1000 && v <= 2000, `stage ${v} ms`);
   assert.match(r.stdout, /^\nlooker-render sandbox: /, 'the banner comes first');
   assert.ok(!r.stdout.split('\n').some((line) => line.startsWith('{')), 'no JSON line for people');
   assert.equal(r.stdout.split('Press Ctrl+C to stop.').length, 2, 'one banner');
-  for (const s of [`${info.url}/`, info.token, info.clientId, info.clientSecret]) assert.ok(r.stdout.includes(s), `the banner shows ${s}`);
+  for (const s of [`${info.url}/`, info.token, info.clientId, info.clientSecret, `${info.appUrl}/`, info.lookerUrl, info.oauthClientId, info.oauthRedirectUri]) {
+    assert.ok(r.stdout.includes(s), `the banner shows ${s}`);
+  }
 });
 
 test('server.js takes the port from PORT and rejects unknown flags', { timeout: 10000 }, async () => {
@@ -134,4 +138,35 @@ test('server.js takes the port from PORT and rejects unknown flags', { timeout: 
   const badPort = await run([SERVER, '--port', 'eighty']);
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /--port must be a whole number from 0 to 65535, not "eighty"/);
+  const badUiPort = await run([SERVER, '--ui-port', '70000']);
+  assert.equal(badUiPort.code, 2);
+  assert.match(badUiPort.stderr, /--ui-port must be a whole number from 0 to 65535, not "70000"/);
+  const badCors = await run([SERVER, '--cors', 'some']);
+  assert.equal(badCors.code, 2);
+  assert.match(badCors.stderr, /--cors must be one of any, oauth-apps, not "some"/);
+});
+
+test('server.js puts the Looker UI and the app origin on --ui-port and --app-port, and takes --cors', { timeout: 10000 }, async () => {
+  const { startSandbox } = await import('../index.js');
+  const probe = await startSandbox(); // find free ports
+  const [uiPort, appPort] = [probe.uiPort, probe.appPort];
+  await probe.close();
+  let seen;
+  const r = await run([SERVER, '--ui-port', String(uiPort), '--app-port', String(appPort), '--cors', 'oauth-apps'], {
+    onStdout: (out, child) => {
+      if (seen || !out.includes('\n')) return;
+      seen = (async () => {
+        const info = JSON.parse(out.split('\n')[0]);
+        const cfg = await (await fetch(`${info.url}/__sandbox/config`)).json();
+        child.kill('SIGTERM');
+        return { info, cfg };
+      })();
+    },
+  });
+  const { info, cfg } = await seen;
+  assert.equal(r.code, 0);
+  assert.equal(info.lookerUrl, `http://127.0.0.1:${uiPort}`);
+  assert.equal(info.appUrl, `http://127.0.0.1:${appPort}`);
+  assert.equal(info.oauthRedirectUri, `http://127.0.0.1:${appPort}/`);
+  assert.equal(cfg.cors, 'oauth-apps');
 });
