@@ -161,6 +161,10 @@ impl Value for Js {
         self.0.as_bool()
     }
 
+    fn to_json(&self) -> Option<String> {
+        js_sys::JSON::stringify(&self.0).ok()?.as_string()
+    }
+
     fn is_abort_signal(&self) -> bool {
         self.0.has_type::<AbortSignal>()
     }

@@ -1,6 +1,7 @@
 //! What can go wrong, as values a program can branch on. The wasm layer
 //! turns each into the JS error class of the same name.
 
+use crate::suggest::Hint;
 use crate::text;
 
 /// A caller's mistake, found before any request is sent: what was wrong, the
@@ -35,6 +36,9 @@ pub enum Given {
     Why(&'static str),
     /// Two names: " look_id and query_id".
     Both(&'static str, &'static str),
+    /// A key the object does not take (the message names it instead of
+    /// `key`), and what was probably meant.
+    Unknown(String, Option<Hint>),
 }
 
 impl ArgumentError {
@@ -55,11 +59,15 @@ impl ArgumentError {
 
     /// The message: `options.timeoutMs must be a positive number of milliseconds, not -1`.
     pub fn message(&self) -> String {
+        let key = match &self.given {
+            Given::Unknown(key, _) => key.as_str(),
+            _ => self.key,
+        };
         let mut out = String::from(self.object);
-        if !self.object.is_empty() && !self.key.is_empty() {
+        if !self.object.is_empty() && !key.is_empty() {
             out.push_str(".");
         }
-        out.push_str(self.key);
+        out.push_str(key);
         out.push_str(" ");
         out.push_str(self.rule);
         match &self.given {
@@ -84,6 +92,16 @@ impl ArgumentError {
                 out.push_str(" and ");
                 out.push_str(second);
             }
+            Given::Unknown(_, Some(Hint::Key(meant))) => {
+                out.push_str(": did you mean ");
+                out.push_str(meant);
+                out.push_str("?");
+            }
+            Given::Unknown(_, Some(Hint::Note(note))) => {
+                out.push_str(": ");
+                out.push_str(note);
+            }
+            Given::Unknown(_, None) => {}
         }
         out
     }

@@ -12,6 +12,7 @@ use crate::params::{RenderKind, ResultFormat, DASHBOARD_STYLES, DASHBOARD_STYLE_
 use crate::poll::{PollSchedule, DEFAULT_WAIT_TIMEOUT_MS};
 use crate::request::{CreateRenderTask, DashboardOptions, Fields};
 use crate::retry::RetryPolicy;
+use crate::suggest;
 use crate::url::ApiBase;
 use crate::value::{Kind, Value};
 
@@ -65,34 +66,52 @@ impl Type {
     }
 }
 
-/// The keys an options object takes, with their types: one table per object.
-pub type Keys = &'static [(&'static str, Type)];
+/// An options or request object's keys with their types, and what a key it
+/// does not take is called: one table per object.
+#[derive(Clone, Copy, Debug)]
+pub struct Keys {
+    /// The keys and their types.
+    pub keys: &'static [(&'static str, Type)],
+    /// The rule an unknown key breaks (`is not an option of new LookerClient()`),
+    /// or `None` for an object that passes unknown keys on (a dashboard's body,
+    /// where a newer Looker may take more).
+    pub unknown: Option<&'static str>,
+}
 
 /// An options or request object read against its table: each key's value,
 /// its type checked. `undefined` and `null` (for the object or a key) read
 /// as not given.
 pub struct Object<V> {
-    keys: Keys,
+    keys: &'static [(&'static str, Type)],
     values: Vec<Option<V>>,
 }
 
 impl<V: Value> Object<V> {
-    /// Reads `value`, named `name` in messages, against `keys`.
+    /// Reads `value`, named `name` in messages, against `keys`: a key the
+    /// table lacks is a mistake (see [`Keys::unknown`]), with a hint of what
+    /// was probably meant.
     pub fn read(value: &V, name: &'static str, keys: Keys) -> Result<Self, ArgumentError> {
         let given = match value.kind() {
-            Kind::Undefined | Kind::Null => None,
-            Kind::Object => Some(value),
+            Kind::Undefined | Kind::Null => return Ok(Self { keys: keys.keys, values: Vec::new() }),
+            Kind::Object => value,
             _ => return Err(ArgumentError::type_error(name, "", "must be an object")),
         };
-        let mut values = Vec::with_capacity(keys.len());
-        for &(key, expected) in keys {
-            let value = given.and_then(|object| object.field(key)).filter(|value| !value.is_nullish());
+        if let Some(rule) = keys.unknown {
+            let names: Vec<&'static str> = keys.keys.iter().map(|(key, _)| *key).collect();
+            if let Some(unknown) = given.keys().into_iter().find(|key| !names.contains(&key.as_str())) {
+                let hint = suggest::hint(&unknown, &names);
+                return Err(ArgumentError::type_error(name, "", rule).given(Given::Unknown(unknown, hint)));
+            }
+        }
+        let mut values = Vec::with_capacity(keys.keys.len());
+        for &(key, expected) in keys.keys {
+            let value = given.field(key).filter(|value| !value.is_nullish());
             if value.as_ref().is_some_and(|value| !expected.fits(value)) {
                 return Err(ArgumentError::type_error(name, key, expected.rule()));
             }
             values.push(value);
         }
-        Ok(Self { keys, values })
+        Ok(Self { keys: keys.keys, values })
     }
 
     /// Reads `value` as an object that must be given.
@@ -206,7 +225,7 @@ pub struct ClientOptions<V> {
 }
 
 /// The options of `new LookerClient(options)`.
-const CLIENT: Keys = &[
+const CLIENT: Keys = Keys { unknown: Some("is not an option of new LookerClient()"), keys: &[
     ("baseUrl", Type::String),
     ("accessToken", Type::String),
     ("getAccessToken", Type::Function),
@@ -217,7 +236,7 @@ const CLIENT: Keys = &[
     ("maxRetries", Type::Number),
     ("maxResultBytes", Type::Number),
     ("allowInsecureHttp", Type::Boolean),
-];
+] };
 
 /// Reads the options of `new LookerClient(options)`.
 pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, ArgumentError> {
@@ -301,18 +320,30 @@ impl<V> Controls<V> {
     }
 }
 
+/// What an options object of a call calls a key it does not take.
+const NOT_AN_OPTION: Option<&str> = Some("is not an option of this method");
+
 /// The options of a call that returns at once: `{ fields, signal }`.
-const CALL: Keys = &[("fields", Type::StringOrStrings), ("signal", Type::Signal)];
+const CALL: Keys = Keys { unknown: NOT_AN_OPTION, keys: &[("fields", Type::StringOrStrings), ("signal", Type::Signal)] };
+
+/// The options of a call that only takes a signal.
+const SIGNAL_ONLY: Keys = Keys { unknown: NOT_AN_OPTION, keys: &[("signal", Type::Signal)] };
 
 /// The options of a wait or render.
-const WAIT: Keys = &[("timeoutMs", Type::Number), ("signal", Type::Signal), ("onProgress", Type::Function)];
+const WAIT: Keys = Keys {
+    unknown: NOT_AN_OPTION,
+    keys: &[("timeoutMs", Type::Number), ("signal", Type::Signal), ("onProgress", Type::Function)],
+};
 
-/// The keys of a render request (`render()`, `createDashboardRenderTask()`).
-const REQUEST: Keys = &[
+/// What a render request calls a key it does not take.
+const NOT_A_REQUEST_KEY: Option<&str> = Some("is not a property of a render request");
+
+/// The keys of a render request (`render()`).
+const REQUEST: Keys = Keys { unknown: NOT_A_REQUEST_KEY, keys: &[
     ("look_id", Type::String),
     ("query_id", Type::String),
-    ("dashboard_id", Type::String),
     ("dashboard_element_id", Type::String),
+    ("dashboard_id", Type::String),
     ("result_format", Type::String),
     ("width", Type::Number),
     ("height", Type::Number),
@@ -322,11 +353,18 @@ const REQUEST: Keys = &[
     ("long_tables", Type::Boolean),
     ("theme", Type::String),
     ("fields", Type::StringOrStrings),
-];
+] };
 
-/// The keys of a dashboard's body (`CreateDashboardRenderTask`).
-const DASHBOARD_BODY: Keys =
-    &[("dashboard_filters", Type::String), ("dashboard_style", Type::String), ("tab_ids", Type::Strings)];
+/// The keys of `createDashboardRenderTask()`'s request: a render request's,
+/// but for the ids of the other kinds.
+const DASHBOARD_REQUEST: Keys = Keys { unknown: NOT_A_REQUEST_KEY, keys: REQUEST.keys.split_at(3).1 };
+
+/// The keys of a dashboard's body (`CreateDashboardRenderTask`): lenient, as
+/// a newer Looker may take more; the others are sent on as they are.
+const DASHBOARD_BODY: Keys = Keys {
+    unknown: None,
+    keys: &[("dashboard_filters", Type::String), ("dashboard_style", Type::String), ("tab_ids", Type::Strings)],
+};
 
 fn controls<V: Value>(options: &Object<V>, deadline_ms: Option<f64>) -> Controls<V> {
     Controls { signal: options.value("signal"), on_progress: options.value("onProgress"), deadline_ms }
@@ -342,7 +380,7 @@ pub fn render_task<V: Value>(render_task_id: &V, options: &V) -> Result<(Op, Con
 /// `renderTaskResults(renderTaskId, { signal })`.
 pub fn render_task_results<V: Value>(render_task_id: &V, options: &V) -> Result<(Op, Controls<V>), ArgumentError> {
     let id = id("renderTaskId", render_task_id)?;
-    let options = Object::read(options, "options", &CALL[1..])?;
+    let options = Object::read(options, "options", SIGNAL_ONLY)?;
     Ok((Op::Results { id }, controls(&options, None)))
 }
 
@@ -372,7 +410,7 @@ pub fn create_render_task<V: Value>(
 /// `createDashboardRenderTask(request, { signal })`.
 pub fn create_dashboard_render_task<V: Value>(request: &V, options: &V) -> Result<(Op, Controls<V>), ArgumentError> {
     let task = render_request(request, Some(RenderKind::Dashboard))?;
-    let options = Object::read(options, "options", &CALL[1..])?;
+    let options = Object::read(options, "options", SIGNAL_ONLY)?;
     Ok((Op::Create(task), controls(&options, None)))
 }
 
@@ -417,7 +455,7 @@ fn render_target<V: Value>(request: &Object<V>) -> Result<(RenderKind, String), 
 
 /// A `render()` request, or (with `only`) a `createDashboardRenderTask()` one.
 pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<Box<CreateRenderTask>, ArgumentError> {
-    let request = Object::required(value, "request", REQUEST)?;
+    let request = Object::required(value, "request", if only.is_some() { DASHBOARD_REQUEST } else { REQUEST })?;
     let (kind, id) = match only {
         Some(kind) => match request.string(kind.id_name()) {
             Some(id) => (kind, id),
@@ -447,8 +485,16 @@ pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<B
 
 fn dashboard_options<V: Value>(request: &Object<V>) -> Result<DashboardOptions, ArgumentError> {
     let mut body = CreateDashboardRenderTask::default();
+    let mut extra = Vec::new();
     if let Some(value) = request.get("body") {
         let object = Object::read(value, "request.body", DASHBOARD_BODY)?;
+        for key in value.keys() {
+            if !DASHBOARD_BODY.keys.iter().any(|(known, _)| *known == key) {
+                if let Some(json) = value.get(&key).and_then(|value| value.to_json()) {
+                    extra.push((key, json));
+                }
+            }
+        }
         body.dashboard_filters = object.string("dashboard_filters");
         body.dashboard_style = object.string("dashboard_style");
         body.tab_ids = object.strings("tab_ids");
@@ -463,6 +509,7 @@ fn dashboard_options<V: Value>(request: &Object<V>) -> Result<DashboardOptions, 
     }
     Ok(DashboardOptions {
         body,
+        extra,
         pdf_paper_size,
         pdf_landscape: request.boolean("pdf_landscape"),
         long_tables: request.boolean("long_tables"),
@@ -595,6 +642,43 @@ mod tests {
         assert_eq!(task.dashboard.body.tab_ids, Some(vec!["t".into()]));
         assert_eq!(task.dashboard.pdf_paper_size.as_deref(), Some("a4"));
         assert_eq!(task.fields, Fields::from_csv("id"));
+    }
+
+    #[test]
+    fn unknown_keys_are_mistakes_with_a_hint() {
+        let client = |options: Json| type_err(client_options(&options).map(|_| ()));
+        let base = json!({"baseUrl": "https://a.looker.com", "accessToken": "t"});
+        let with = |extra: Json| {
+            let mut options = base.clone();
+            options.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            options
+        };
+        assert_eq!(
+            client(with(json!({"timeout": 5000}))),
+            "options.timeout is not an option of new LookerClient(): did you mean timeoutMs?"
+        );
+        assert!(client(with(json!({"base_url": "x"}))).ends_with("did you mean baseUrl?"));
+        assert!(client(with(json!({"verify_ssl": false}))).contains("certificates are always checked"));
+        assert_eq!(client(with(json!({"bogus": 1}))), "options.bogus is not an option of new LookerClient()");
+        assert!(type_err(render_task(&json!("7"), &json!({"field": "id"}))).ends_with("did you mean fields?"));
+        assert!(type_err(render(&json!({"dashboardId": "4", "result_format": "pdf", "width": 1, "height": 1}), &json!(null)))
+            .starts_with("request.dashboardId is not a property of a render request: did you mean dashboard_id?"));
+        assert!(type_err(render(&json!({"look_id": "4", "format": "png", "width": 1, "height": 1}), &json!(null)))
+            .ends_with("did you mean result_format?"));
+        assert!(type_err(wait_for_render_task(&json!("t"), &json!({"timeout": 1}))).ends_with("did you mean timeoutMs?"));
+        assert!(type_err(create_dashboard_render_task(&json!({"dashboard_id": "4", "look_id": "7", "result_format": "pdf", "width": 1, "height": 1}), &json!(null)))
+            .starts_with("request.look_id is not a property"));
+    }
+
+    #[test]
+    fn a_dashboard_body_sends_on_what_a_newer_looker_may_take() {
+        let task = render_request(
+            &json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "body": {"dashboard_style": "tiled", "new_option": {"a": [1]}}}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(task.dashboard.extra, [("new_option".to_owned(), r#"{"a":[1]}"#.to_owned())]);
+        assert_eq!(task.dashboard.body.to_json_with(&task.dashboard.extra), r#"{"dashboard_style":"tiled","new_option":{"a":[1]}}"#);
     }
 
     #[test]

@@ -23,5 +23,6 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod schema;
+pub mod suggest;
 pub mod url;
 pub mod value;

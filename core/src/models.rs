@@ -286,6 +286,12 @@ impl CreateDashboardRenderTask {
     /// The body as JSON text. Written by hand: three string properties do not
     /// justify a JSON serializer in the shipped wasm.
     pub fn to_json(&self) -> String {
+        self.to_json_with(&[])
+    }
+
+    /// The body as JSON text, with more members (name, JSON text of the value)
+    /// after the known ones.
+    pub fn to_json_with(&self, extra: &[(String, String)]) -> String {
         let mut out = String::from("{");
         if let Some(filters) = &self.dashboard_filters {
             member(&mut out, "dashboard_filters");
@@ -305,6 +311,10 @@ impl CreateDashboardRenderTask {
                 json_string(tab, &mut out);
             }
             out.push_str("]");
+        }
+        for (name, json) in extra {
+            member(&mut out, name);
+            out.push_str(json);
         }
         out.push_str("}");
         out

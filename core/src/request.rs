@@ -129,6 +129,9 @@ impl Fields {
 pub struct DashboardOptions {
     /// The JSON body: filters, style, tabs.
     pub body: CreateDashboardRenderTask,
+    /// Members of the body this client does not know, as the caller gave
+    /// them (name, JSON text): sent on, for a Looker that takes more.
+    pub extra: Vec<(String, String)>,
     /// Paper size, for PDFs.
     pub pdf_paper_size: Option<String>,
     /// Landscape, for PDFs.
@@ -147,6 +150,7 @@ impl DashboardOptions {
             ("body.dashboard_filters", body.dashboard_filters.is_some()),
             ("body.dashboard_style", body.dashboard_style.is_some()),
             ("body.tab_ids", body.tab_ids.is_some()),
+            ("body", !self.extra.is_empty()),
             ("pdf_paper_size", self.pdf_paper_size.is_some()),
             ("pdf_landscape", self.pdf_landscape.is_some()),
             ("long_tables", self.long_tables.is_some()),
@@ -204,7 +208,7 @@ pub fn create_render_task(base: &ApiBase, task: &CreateRenderTask) -> Request {
         query.push_opt("pdf_landscape", flag(options.pdf_landscape));
         query.push_opt("long_tables", flag(options.long_tables));
         query.push_opt("theme", options.theme.as_deref());
-        Body::Json(options.body.to_json())
+        Body::Json(options.body.to_json_with(&options.extra))
     });
     Request { method: Method::Post, url: base.url(&path, &query), body, authenticated: true, expect: Expect::Json }
 }
@@ -306,6 +310,7 @@ mod tests {
                 dashboard_style: Some("single_column".into()),
                 tab_ids: Some(vec!["t1".into()]),
             },
+            extra: vec![("x_new".into(), "[1]".into())],
             pdf_paper_size: Some("a4".into()),
             pdf_landscape: Some(true),
             long_tables: Some(false),
@@ -319,7 +324,7 @@ mod tests {
         );
         assert_eq!(
             request.body.unwrap().text(),
-            r#"{"dashboard_filters":"Region=EMEA&Date=7 days","dashboard_style":"single_column","tab_ids":["t1"]}"#
+            r#"{"dashboard_filters":"Region=EMEA&Date=7 days","dashboard_style":"single_column","tab_ids":["t1"],"x_new":[1]}"#
         );
     }
 

@@ -71,6 +71,8 @@ pub trait Value: Clone {
     fn number(&self) -> Option<f64>;
     /// The boolean, if it is one.
     fn boolean(&self) -> Option<bool>;
+    /// The value as JSON text (`JSON.stringify`), when it has one.
+    fn to_json(&self) -> Option<String>;
     /// Whether it is the host's abort signal (`AbortSignal` in JS).
     fn is_abort_signal(&self) -> bool {
         false
@@ -116,5 +118,9 @@ impl Value for serde_json::Value {
 
     fn boolean(&self) -> Option<bool> {
         self.as_bool()
+    }
+
+    fn to_json(&self) -> Option<String> {
+        serde_json::to_string(self).ok()
     }
 }
