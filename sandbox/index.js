@@ -7,10 +7,12 @@
 import http from 'node:http';
 import { createState, sandboxInfo, clearRequests, configure, publicConfig, resetState } from './state.js';
 import { isLoopbackAddress, send, readBody, jsonResponse, errorBody, textResponse, preflightResponse } from './http-util.js';
-import { API_PREFIX, handleApi } from './api.js';
+import { API_PREFIX, handleApi, isCreateRequest } from './api.js';
 import { takeFault, applyFault, addFaultRule, listFaultRules, clearFaultRules } from './faults.js';
 import { handleControl } from './control.js';
 import { serveStatic } from './static.js';
+import { taskRecords } from './tasks.js';
+import { countResponse, publicCounters, resetCounters } from './counters.js';
 
 export { DEFAULT_TOKEN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, STAGES, DEFAULT_STAGE_MS } from './state.js';
 export { FAULT_KINDS } from './faults.js';
@@ -30,6 +32,13 @@ async function serveApi(state, req, res, origin, { rawPath, rawQuery, time }) {
   };
   state.requests.push(entry);
   res.on('finish', () => { entry.status = res.statusCode; });
+  // Count by status as the head is written, before the client can see it: a
+  // counter read after a response has that response in it.
+  const writeHead = res.writeHead;
+  res.writeHead = function countedWriteHead(status, ...rest) {
+    countResponse(state, status);
+    return writeHead.call(this, status, ...rest);
+  };
   if (!state.config.quiet) {
     res.on('close', () => process.stderr.write(`[sandbox] ${origin === 'alternate' ? '(alt) ' : ''}${req.method} ${req.url} -> ${entry.status ?? 'dropped'}\n`));
   }
@@ -37,6 +46,7 @@ async function serveApi(state, req, res, origin, { rawPath, rawQuery, time }) {
     method: req.method, rawPath, rawQuery, apiPath: rawPath.slice(API_PREFIX.length), query: new URLSearchParams(rawQuery),
     headers: req.headers, body, origin,
   };
+  if (isCreateRequest(request)) state.counters.createsSeen += 1;
   const rule = takeFault(state, request);
   if (rule) return applyFault(state, rule, request, res);
   if (req.method === 'OPTIONS') return send(res, preflightResponse());
@@ -131,6 +141,10 @@ export async function startSandbox(options = {}) {
     faults: () => listFaultRules(state),
     clearFaults: () => clearFaultRules(state),
     reset: () => resetState(state),
+    tasks: () => taskRecords(state),
+    task: (taskId) => taskRecords(state, taskId),
+    counters: () => publicCounters(state),
+    resetCounters: () => resetCounters(state),
     resultBytes: (taskId) => state.resultBytes.get(taskId),
     close,
   };

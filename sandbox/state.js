@@ -1,11 +1,13 @@
 // The sandbox's one shared state, which every handler module reads and changes:
 // who it is (token, client credentials), what it knows (content.json, the
 // fixture tasks and errors), its runtime config, and what happened since it
-// started or was reset (request log, fault rules, issued tokens, created tasks
-// and their rendered results).
+// started or was reset (request log, fault rules, issued tokens, created tasks,
+// their schedule and rendered results, counters).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSchedule, advanceTo } from './schedule.js';
+import { createCounters } from './counters.js';
 
 const SANDBOX_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = path.resolve(SANDBOX_DIR, '..');
@@ -17,7 +19,14 @@ export const DEFAULT_CLIENT_SECRET = 'sandbox-client-secret';
 /** The statuses a render task goes through before `success` or `failure`, in order. */
 export const STAGES = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering'];
 export const DEFAULT_STAGE_MS = Object.freeze({ enqueued_for_query: 20, querying: 40, enqueued_for_render: 20, rendering: 60 });
-const CONFIG_KEYS = ['stageMs', 'resultsRetryAfterSeconds', 'tokenLifetimeSeconds', 'randomDurationsMs', 'quiet'];
+/** The sandbox has one API user: every token acts as it, so its per-user limits are the sandbox's. */
+export const SANDBOX_USER_ID = '1';
+// Looker's defaults: 2 render jobs at once (--concurrent-render-jobs), 15 queries at once per API user.
+const DEFAULT_LOAD_CONFIG = Object.freeze({
+  renderSlots: 2, maxQueriesPerUser: 15, maxPendingTasksPerUser: null, createRetryAfterSeconds: 1,
+  durationSpread: 0, durationSeed: 1, targetStageMs: {},
+});
+const CONFIG_KEYS = ['stageMs', 'resultsRetryAfterSeconds', 'tokenLifetimeSeconds', 'randomDurationsMs', 'quiet', ...Object.keys(DEFAULT_LOAD_CONFIG)];
 
 function readJson(file) { return JSON.parse(readFileSync(file, 'utf8')); }
 
@@ -33,21 +42,43 @@ function loadFixtures() {
   return { tasks, errors };
 }
 
+const isObject = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
+const nonNegative = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** Throws a TypeError unless `stageMs` is a partial { stage: ms } (`name` says where it is). */
+function validateStageMs(name, stageMs) {
+  if (!isObject(stageMs)) throw new TypeError(`${name} must be an object`);
+  for (const [stage, ms] of Object.entries(stageMs)) {
+    if (!STAGES.includes(stage)) throw new TypeError(`unknown stage ${stage}`);
+    if (!nonNegative(ms)) throw new TypeError(`${name}.${stage} must be a non-negative number`);
+  }
+}
+
 /** Throws a TypeError naming the first thing wrong with a (partial) config. */
 function validateConfig(partial) {
-  if (!partial || typeof partial !== 'object' || Array.isArray(partial)) throw new TypeError('config must be an object');
+  if (!isObject(partial)) throw new TypeError('config must be an object');
   for (const key of Object.keys(partial)) if (!CONFIG_KEYS.includes(key)) throw new TypeError(`unknown config key ${key}`);
-  const nonNegative = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-  if ('stageMs' in partial) {
-    const stageMs = partial.stageMs;
-    if (!stageMs || typeof stageMs !== 'object') throw new TypeError('stageMs must be an object');
-    for (const [stage, ms] of Object.entries(stageMs)) {
-      if (!STAGES.includes(stage)) throw new TypeError(`unknown stage ${stage}`);
-      if (!nonNegative(ms)) throw new TypeError(`stageMs.${stage} must be a non-negative number`);
-    }
-  }
+  if ('stageMs' in partial) validateStageMs('stageMs', partial.stageMs);
   for (const key of ['resultsRetryAfterSeconds', 'tokenLifetimeSeconds']) {
     if (key in partial && !nonNegative(partial[key])) throw new TypeError(`${key} must be a non-negative number`);
+  }
+  for (const key of ['renderSlots', 'maxQueriesPerUser', 'maxPendingTasksPerUser']) {
+    if (key in partial && partial[key] !== null && !(Number.isSafeInteger(partial[key]) && partial[key] >= 1)) {
+      throw new TypeError(`${key} must be a whole number from 1, or null for no limit`);
+    }
+  }
+  for (const key of ['createRetryAfterSeconds', 'durationSeed']) {
+    if (key in partial && !(Number.isSafeInteger(partial[key]) && partial[key] >= 0)) throw new TypeError(`${key} must be a whole number from 0`);
+  }
+  if ('durationSpread' in partial && !(nonNegative(partial.durationSpread) && partial.durationSpread < 1)) {
+    throw new TypeError('durationSpread must be a number from 0 to below 1');
+  }
+  if ('targetStageMs' in partial) {
+    if (!isObject(partial.targetStageMs)) throw new TypeError('targetStageMs must be an object');
+    for (const [target, stageMs] of Object.entries(partial.targetStageMs)) {
+      if (!/^[a-z_]+\/[^/]+$/.test(target)) throw new TypeError(`targetStageMs key ${target} must be "<kind path>/<id>", as "dashboards/42"`);
+      validateStageMs(`targetStageMs["${target}"]`, stageMs);
+    }
   }
   if ('randomDurationsMs' in partial && partial.randomDurationsMs !== null) {
     const range = partial.randomDurationsMs;
@@ -65,6 +96,7 @@ export function createState(options = {}) {
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     randomDurationsMs: options.randomDurationsMs ?? null,
     quiet: options.quiet ?? true,
+    ...Object.fromEntries(Object.entries(DEFAULT_LOAD_CONFIG).map(([key, value]) => [key, options[key] === undefined ? structuredClone(value) : options[key]])),
   };
   validateConfig(initialConfig);
   const fixtures = loadFixtures();
@@ -85,6 +117,9 @@ export function createState(options = {}) {
     faultSeq: 0,
     issuedTokens: new Map(), // access token from /login -> expires at (ms)
     tasks: new Map(), // id -> task created through the API (sandbox/tasks.js)
+    taskSeq: 0, // tasks created since the last reset (seeds their durations)
+    schedule: createSchedule(), // their queues and slots (sandbox/schedule.js)
+    counters: createCounters(), // sandbox/counters.js
     results: new Map(), // task id -> Promise<{ contentType, bytes }>, rendered once
     resultBytes: new Map(), // task id -> the bytes served
     stalledSockets: new Set(), // held open by the stall faults until the client leaves or the sandbox closes
@@ -95,9 +130,13 @@ export function createState(options = {}) {
 
 export function publicConfig(state) { return structuredClone(state.config); }
 
-/** Merges a partial config (stageMs per stage); throws a TypeError on bad keys or values. */
+/**
+ * Merges a partial config (stageMs per stage; targetStageMs as a whole); throws a TypeError on bad keys or
+ * values. New slot limits apply from now on: the schedule is played up to now under the old ones first.
+ */
 export function configure(state, partial) {
   validateConfig(partial);
+  advanceTo(state);
   const next = { ...state.config, ...structuredClone(partial) };
   if (partial.stageMs) next.stageMs = { ...state.config.stageMs, ...partial.stageMs };
   state.config = next;
@@ -105,11 +144,14 @@ export function configure(state, partial) {
 
 export function clearRequests(state) { state.requests = []; }
 
-/** Back to as started: no log, faults, created tasks or issued tokens; the first config. */
+/** Back to as started: no log, faults, created tasks, issued tokens or counts; the first config. */
 export function resetState(state) {
   state.requests = [];
   state.faultRules = [];
   state.tasks.clear();
+  state.taskSeq = 0;
+  state.schedule = createSchedule();
+  state.counters = createCounters();
   state.issuedTokens.clear();
   for (const id of [...state.results.keys()]) {
     if (!state.fixtureTasks.has(id)) {
