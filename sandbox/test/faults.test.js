@@ -224,9 +224,9 @@ test('mutate merges `set` and removes `delete` from the real JSON', T, async () 
 test('outage answers 503 to every API request for its seconds; tasks go on meanwhile', T, async () => {
   sb.configure({ stageMs: { enqueued_for_query: 0, querying: 0, enqueued_for_render: 0, rendering: 100 } });
   const created = await call(sb, '/api/4.0/render_tasks/looks/1/png?width=100&height=100', { method: 'POST' });
-  const rule = sb.addFault({ fault: 'outage', seconds: 0.5 });
+  const rule = sb.addFault({ fault: 'outage', seconds: 1.5 });
   assert.equal(rule.times, null, 'every request while it lasts');
-  assert.ok(rule.until > Date.now() && rule.until <= Date.now() + 500);
+  assert.ok(rule.until > Date.now() && rule.until <= Date.now() + 1500);
   const answers = [
     await call(sb, '/api/4.0/login', { method: 'POST', token: false, body: form({ client_id: sb.clientId, client_secret: sb.clientSecret }), headers: FORM }),
     await call(sb, '/api/4.0/render_tasks/looks/1/png?width=100&height=100', { method: 'POST' }),
