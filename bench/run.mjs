@@ -328,7 +328,9 @@ async function poll(sb) {
   const out = {};
   for (const c of ['ours', 'sdk']) {
     await sb.control('POST', '/reset');
-    await sb.control('POST', '/config', { randomDurationsMs: durations });
+    // No renderer pool or query limit here: this section measures polling against known durations,
+    // and waiting for a slot would stretch them.
+    await sb.control('POST', '/config', { randomDurationsMs: durations, renderSlots: null, maxQueriesPerUser: null });
     const r = await runContender(c, { section: 'poll', url: sb.url, token: sb.token, look: '1', renders, inFlight });
     const requests = (await sb.control('GET', '/requests')).filter((q) => q.path.startsWith('/api/4.0/'));
     const ids = new Set(r.renders.map((x) => x.id));

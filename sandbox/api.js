@@ -4,10 +4,12 @@
 // index.js) and gets a response value back ({ status, headers, body });
 // faults.js calls it too, to cut or change the normal answer.
 import { renderKinds } from '../js/render-kinds.js';
-import { LOOKER_DOCS_URL, errorBody, jsonResponse, emptyResponse } from './http-util.js';
+import { LOOKER_DOCS_URL, errorBody, jsonResponse, emptyResponse, matchRoute } from './http-util.js';
 import { tokenFromHeaders, isValidToken, areClientCredentials, issueToken } from './auth.js';
 import { tokenEndpoint, logout } from './oauth.js';
 import { createTask, renderTaskAt, findRenderTask, taskResult } from './tasks.js';
+import { advanceTo, inFlight } from './schedule.js';
+import { SANDBOX_USER_ID } from './state.js';
 
 /** Where the API is; its versioned routes are under /api/4.0, OAuth's right under /api. */
 export const API_ROOT = '/api';
@@ -18,32 +20,32 @@ const { pdfPaperSizes, dashboardStyles } = renderKinds;
 
 // `path` (after /api) segments are literal or `:name` (the percent-decoded segment, in `params`).
 // Routes with `signedOut: true` are answered without a token; the others need one (else 401).
+const CREATE_ROUTE = { method: 'POST', path: '/4.0/render_tasks/:kindPath/:id/:format', handle: createRenderTask };
 export const apiRoutes = [
   { method: 'POST', path: '/4.0/login', signedOut: true, handle: login },
   { method: 'DELETE', path: '/4.0/logout', handle: logout },
-  { method: 'POST', path: '/4.0/render_tasks/:kindPath/:id/:format', handle: createRenderTask },
+  CREATE_ROUTE,
   { method: 'GET', path: '/4.0/render_tasks/:id', handle: getRenderTask },
   { method: 'GET', path: '/4.0/render_tasks/:id/results', handle: getRenderTaskResults },
   { method: 'POST', path: '/token', signedOut: true, handle: tokenEndpoint },
   { method: 'DELETE', path: '/logout', handle: logout },
 ];
 
-function matchRoute(route, method, segments) {
-  if (route.method !== method) return null;
-  const pattern = route.path.split('/');
-  if (pattern.length !== segments.length) return null;
-  const params = {};
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i].startsWith(':')) params[pattern[i].slice(1)] = segments[i];
-    else if (pattern[i] !== segments[i]) return null;
-  }
-  return params;
+/** The percent-decoded segments of a request's raw path after /api, or null if one does not decode. */
+function pathSegments(request) {
+  try { return request.rawPath.slice(API_ROOT.length).split('/').map(decodeURIComponent); } catch { return null; }
+}
+
+/** True for a request to create a render task, whatever its answer will be (counted as a create seen). */
+export function isCreateRequest(request) {
+  const segments = pathSegments(request);
+  return segments !== null && matchRoute(CREATE_ROUTE, request.method, segments) !== null;
 }
 
 /** The response value for an API request (`request.rawPath` starts with /api/). */
 export async function handleApi(state, request) {
-  let segments;
-  try { segments = request.rawPath.slice(API_ROOT.length).split('/').map(decodeURIComponent); } catch { return notFound(state); }
+  const segments = pathSegments(request);
+  if (!segments) return notFound(state);
   const find = (signedOut) => {
     for (const route of apiRoutes) {
       if (!!route.signedOut !== signedOut) continue;
@@ -112,6 +114,12 @@ function booleanParam(query, name, fieldErrors) {
 function createRenderTask(state, request, { kindPath, id, format }) {
   const kind = KIND_BY_PATH.get(kindPath);
   if (!kind) return notFound(state);
+  // Too many tasks of this user still in flight: Looker's 429, before looking at the request.
+  const { maxPendingTasksPerUser, createRetryAfterSeconds } = state.config;
+  advanceTo(state);
+  if (maxPendingTasksPerUser !== null && inFlight(state, SANDBOX_USER_ID) >= maxPendingTasksPerUser) {
+    return jsonResponse(429, state.lookerErrors[429], { 'retry-after': String(createRetryAfterSeconds) });
+  }
   const query = request.query;
   const dashboard = kind.kind === 'dashboard';
   let body = null;
@@ -151,7 +159,8 @@ function createRenderTask(state, request, { kindPath, id, format }) {
     kind, id, format, width, height,
     dashboardFilters: body?.dashboard_filters, dashboardStyle: body?.dashboard_style, pdf,
   });
-  return jsonResponse(200, pickFields(renderTaskAt(task), query.get('fields')));
+  state.counters.tasksCreated += 1;
+  return jsonResponse(200, pickFields(renderTaskAt(task, task.createdAt), query.get('fields')));
 }
 
 // ---- reading a render task and its results ----

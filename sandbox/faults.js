@@ -6,7 +6,7 @@ import { API_4_0, handleApi } from './api.js';
 
 export const FAULT_KINDS = [
   'status', '429-seconds', '429-date', 'reset-mid-body', 'stall-headers', 'stall-body', 'truncated-json',
-  'html-200', 'wrong-content-type', 'huge-body', 'redirect', 'mutate',
+  'html-200', 'wrong-content-type', 'huge-body', 'redirect', 'mutate', 'outage',
 ];
 const ORIGINS = ['primary', 'alternate', 'any'];
 
@@ -15,14 +15,23 @@ function normalizeRule(rule) {
   if (!rule || typeof rule !== 'object') throw new TypeError('fault rule must be an object');
   if (!FAULT_KINDS.includes(rule.fault)) throw new TypeError(`unknown fault ${rule.fault}; one of ${FAULT_KINDS.join(', ')}`);
   const pathPattern = rule.path != null ? new RegExp(rule.path) : null; // throws SyntaxError on a bad regex
-  const times = rule.times === undefined ? 1 : rule.times === null ? Infinity : Number(rule.times);
+  const outage = rule.fault === 'outage';
+  // An outage answers every request while it lasts; other rules answer once unless told.
+  const times = rule.times === undefined ? (outage ? Infinity : 1) : rule.times === null ? Infinity : Number(rule.times);
   if (Number.isNaN(times)) throw new TypeError('times must be a number or null');
   const origin = rule.origin ?? 'primary';
   if (!ORIGINS.includes(origin)) throw new TypeError('origin must be primary, alternate or any');
   if (rule.fault === 'status' && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
     throw new TypeError('status fault needs an integer status');
   }
-  return { ...rule, origin, times, pathPattern };
+  if (!outage) return { ...rule, origin, times, pathPattern };
+  if (!(typeof rule.seconds === 'number' && rule.seconds > 0 && Number.isFinite(rule.seconds))) {
+    throw new TypeError('outage fault needs seconds, a positive number');
+  }
+  if (rule.retryAfter !== undefined && !(Number.isSafeInteger(rule.retryAfter) && rule.retryAfter >= 0)) {
+    throw new TypeError('retryAfter must be a whole number of seconds');
+  }
+  return { ...rule, origin, times, pathPattern, until: Date.now() + rule.seconds * 1000 };
 }
 
 /** A rule as the control API shows it: as given, with `times: null` for unlimited. */
@@ -47,10 +56,15 @@ function rulePath(rawPath) {
   return rawPath.startsWith(`${API_4_0}/`) ? rawPath.slice(API_4_0.length) : rawPath;
 }
 
-/** The first rule that matches the request and has uses left, with one use taken; else null. */
+/**
+ * The rule for the request, with one use taken, or null: an outage going on, else the first
+ * rule that matches and has uses left. An outage is over at its `until`.
+ */
 export function takeFault(state, request) {
-  for (const rule of state.faultRules) {
-    if (rule.times <= 0) continue;
+  const now = Date.now();
+  const outagesFirst = [...state.faultRules].sort((a, b) => (b.fault === 'outage') - (a.fault === 'outage'));
+  for (const rule of outagesFirst) {
+    if (rule.times <= 0 || now >= rule.until) continue;
     if (rule.origin !== 'any' && rule.origin !== request.origin) continue;
     // A rule without a method leaves preflights alone.
     if (rule.method ? rule.method.toUpperCase() !== request.method : request.method === 'OPTIONS') continue;
@@ -146,6 +160,10 @@ export async function applyFault(state, rule, request, res) {
       const status = rule.status ?? 302;
       const location = `${state.alternateUrl}${request.rawPath}${request.rawQuery ? `?${request.rawQuery}` : ''}`;
       return send(res, jsonResponse(status, { message: 'Redirect', documentation_url: `${LOOKER_DOCS_URL}/${status}` }, { location }));
+    }
+    case 'outage': {
+      const headers = rule.retryAfter === undefined ? {} : { 'retry-after': String(rule.retryAfter) };
+      return send(res, jsonResponse(503, errorBody(503), headers));
     }
     case 'mutate': {
       const normal = await handleApi(state, request);

@@ -1,7 +1,7 @@
 // HTTP helpers every sandbox handler uses: responses as plain values
 // ({ status, headers, body: Buffer }) and sending them, Looker's error body,
-// reading a request body, and who counts as a local client. (CORS headers are
-// set once per request, before any of this runs: cors.js.)
+// reading a request body, matching a route, and who counts as a local client.
+// (CORS headers are set once per request, before any of this runs: cors.js.)
 import http from 'node:http';
 
 export const LOOKER_DOCS_URL = 'https://cloud.google.com/looker/docs/r/reference/looker-http-codes';
@@ -55,4 +55,20 @@ export function readBody(req) {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/**
+ * The params of a route `{ method, path }` for a request, or null if it does not match.
+ * `path` segments are literal or `:name`; `segments` are the request path's, split at '/'.
+ */
+export function matchRoute(route, method, segments) {
+  if (route.method !== method) return null;
+  const pattern = route.path.split('/');
+  if (pattern.length !== segments.length) return null;
+  const params = {};
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i].startsWith(':')) params[pattern[i].slice(1)] = segments[i];
+    else if (pattern[i] !== segments[i]) return null;
+  }
+  return params;
 }

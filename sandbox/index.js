@@ -12,13 +12,15 @@ import http from 'node:http';
 import { createState, sandboxInfo, clearRequests, configure, publicConfig, resetState, oauthApp, DEFAULT_OAUTH_CLIENT_ID } from './state.js';
 import { isLoopbackAddress, send, readBody, jsonResponse, errorBody, textResponse } from './http-util.js';
 import { applyCors } from './cors.js';
-import { API_ROOT, handleApi } from './api.js';
+import { API_ROOT, handleApi, isCreateRequest } from './api.js';
 import { takeFault, applyFault, addFaultRule, listFaultRules, clearFaultRules } from './faults.js';
 import { handleControl } from './control.js';
 import { handleLookerUi } from './consent.js';
 import { oauthStatus, revokeRefreshTokens } from './oauth.js';
 import { expireAccessTokens } from './auth.js';
 import { serveStatic } from './static.js';
+import { taskRecords } from './tasks.js';
+import { countResponse, publicCounters, resetCounters } from './counters.js';
 
 export { DEFAULT_TOKEN, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_OAUTH_CLIENT_ID, STAGES, DEFAULT_STAGE_MS } from './state.js';
 export { FAULT_KINDS } from './faults.js';
@@ -46,11 +48,19 @@ async function logRequest(state, req, res, origin, { rawPath, rawQuery, time }) 
   return body;
 }
 
-/** Logs an API request, then answers it with a fault or the API. */
+/** Logs and counts an API request, then answers it with a fault or the API. */
 async function serveApi(state, req, res, origin, { rawPath, rawQuery, time, preflight }) {
   const body = await logRequest(state, req, res, origin, { rawPath, rawQuery, time });
   if (body === null) return;
+  // Count by status as the head is written, before the client can see it: a
+  // counter read after a response has that response in it.
+  const writeHead = res.writeHead;
+  res.writeHead = function countedWriteHead(status, ...rest) {
+    countResponse(state, status);
+    return writeHead.call(this, status, ...rest);
+  };
   const request = { method: req.method, rawPath, rawQuery, query: new URLSearchParams(rawQuery), headers: req.headers, body, origin };
+  if (isCreateRequest(request)) state.counters.createsSeen += 1;
   const rule = takeFault(state, request);
   if (rule) return applyFault(state, rule, request, res);
   if (req.method === 'OPTIONS') return send(res, preflight);
@@ -187,6 +197,10 @@ export async function startSandbox(options = {}) {
     faults: () => listFaultRules(state),
     clearFaults: () => clearFaultRules(state),
     reset: () => resetState(state),
+    tasks: () => taskRecords(state),
+    task: (taskId) => taskRecords(state, taskId),
+    counters: () => publicCounters(state),
+    resetCounters: () => resetCounters(state),
     resultBytes: (taskId) => state.resultBytes.get(taskId),
     oauth: () => oauthStatus(state),
     expireAccessTokens: (accessToken) => expireAccessTokens(state, accessToken ?? null),

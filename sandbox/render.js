@@ -7,8 +7,9 @@ import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 const { PNG } = pngjs;
 
 import { PAPER_SIZES } from './paper.js';
-import { prng } from './prng.js';
+import { prng, hashString } from './prng.js';
 import { renderKinds } from '../js/render-kinds.js';
+import { decodeDashboardFilters } from './filters.js';
 
 const CONTENT_TYPES = Object.fromEntries(renderKinds.formats.map(({ format, contentType }) => [format, contentType]));
 
@@ -20,15 +21,6 @@ const PALETTE = [
   [0x72, 0xd1, 0x6d], // green
   [0xe5, 0x73, 0x73], // red
 ];
-
-function hashString(s) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 /** Bar values (0.2..1) and count, deterministic per seed string. */
 export function chartValues(seedStr) {
@@ -100,11 +92,14 @@ export function titleFor(task, contentTitle) {
   return contentTitle ? `${t}: ${contentTitle}` : t;
 }
 
-function filterLines(filters) {
-  if (!filters) return ['Filters: none'];
-  const lines = ['Filters:'];
-  for (const [k, v] of new URLSearchParams(filters)) lines.push(`  ${k}: ${v}`);
-  return lines.length > 1 ? lines : ['Filters: none'];
+// The filters as the dashboard applied them, one per line; a value with a comma in it is quoted.
+function filterLines(dashboardFilters) {
+  let filters;
+  try { filters = decodeDashboardFilters(dashboardFilters); } catch { return [`Filters (not decodable): ${dashboardFilters}`]; }
+  const names = Object.keys(filters);
+  if (!names.length) return ['Filters: none'];
+  const shown = (value) => (value.includes(',') || value === '' ? JSON.stringify(value) : value);
+  return ['Filters:', ...names.map((name) => `  ${name}: ${filters[name].map(shown).join(', ')}`)];
 }
 
 /**

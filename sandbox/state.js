@@ -2,11 +2,13 @@
 // who it is (token, client credentials, its registered OAuth app), what it
 // knows (content.json, the fixture tasks and errors), its runtime config, and
 // what happened since it started or was reset (request log, fault rules,
-// issued tokens, OAuth codes and grants, created tasks and their rendered
-// results).
+// issued tokens, OAuth codes and grants, created tasks, their schedule and
+// rendered results, counters).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSchedule, advanceTo } from './schedule.js';
+import { createCounters } from './counters.js';
 
 const SANDBOX_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = path.resolve(SANDBOX_DIR, '..');
@@ -22,9 +24,17 @@ export const DEFAULT_STAGE_MS = Object.freeze({ enqueued_for_query: 20, querying
 export const DEFAULT_OAUTH_CLIENT_ID = 'sandbox-web-app';
 /** `cors` config: 'any' origin may call the API, or only the origins of registered 'oauth-apps'. */
 export const CORS_MODES = ['any', 'oauth-apps'];
+/** The sandbox has one API user: every token acts as it, so its per-user limits are the sandbox's. */
+export const SANDBOX_USER_ID = '1';
+// Looker's defaults: 2 render jobs at once (--concurrent-render-jobs), 15 queries at once per API user.
+const DEFAULT_LOAD_CONFIG = Object.freeze({
+  renderSlots: 2, maxQueriesPerUser: 15, maxPendingTasksPerUser: null, createRetryAfterSeconds: 1,
+  durationSpread: 0, durationSeed: 1, targetStageMs: {},
+});
 const CONFIG_KEYS = [
   'stageMs', 'resultsRetryAfterSeconds', 'tokenLifetimeSeconds', 'randomDurationsMs', 'quiet',
   'cors', 'oauthApps', 'oauthTokenLifetimeSeconds', 'oauthCodeLifetimeSeconds',
+  ...Object.keys(DEFAULT_LOAD_CONFIG),
 ];
 const OAUTH_APP_KEYS = ['clientId', 'redirectUri', 'origin', 'displayName'];
 // What GET /__sandbox/oauth counts (sandbox/README.md, "OAuth").
@@ -46,24 +56,29 @@ function loadFixtures() {
   return { tasks, errors };
 }
 
+const isObject = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
+const nonNegative = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const wholeNumber = (v) => Number.isSafeInteger(v) && v >= 0;
+
+/** Throws a TypeError unless `stageMs` is a partial { stage: ms } (`name` says where it is). */
+function validateStageMs(name, stageMs) {
+  if (!isObject(stageMs)) throw new TypeError(`${name} must be an object`);
+  for (const [stage, ms] of Object.entries(stageMs)) {
+    if (!STAGES.includes(stage)) throw new TypeError(`unknown stage ${stage}`);
+    if (!nonNegative(ms)) throw new TypeError(`${name}.${stage} must be a non-negative number`);
+  }
+}
+
 /** Throws a TypeError naming the first thing wrong with a (partial) config. */
 function validateConfig(partial) {
-  if (!partial || typeof partial !== 'object' || Array.isArray(partial)) throw new TypeError('config must be an object');
+  if (!isObject(partial)) throw new TypeError('config must be an object');
   for (const key of Object.keys(partial)) if (!CONFIG_KEYS.includes(key)) throw new TypeError(`unknown config key ${key}`);
-  const nonNegative = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-  if ('stageMs' in partial) {
-    const stageMs = partial.stageMs;
-    if (!stageMs || typeof stageMs !== 'object') throw new TypeError('stageMs must be an object');
-    for (const [stage, ms] of Object.entries(stageMs)) {
-      if (!STAGES.includes(stage)) throw new TypeError(`unknown stage ${stage}`);
-      if (!nonNegative(ms)) throw new TypeError(`stageMs.${stage} must be a non-negative number`);
-    }
-  }
+  if ('stageMs' in partial) validateStageMs('stageMs', partial.stageMs);
   for (const key of ['resultsRetryAfterSeconds', 'tokenLifetimeSeconds']) {
     if (key in partial && !nonNegative(partial[key])) throw new TypeError(`${key} must be a non-negative number`);
   }
   for (const key of ['oauthTokenLifetimeSeconds', 'oauthCodeLifetimeSeconds']) {
-    if (key in partial && !(Number.isInteger(partial[key]) && partial[key] >= 0)) throw new TypeError(`${key} must be a whole number of seconds`);
+    if (key in partial && !wholeNumber(partial[key])) throw new TypeError(`${key} must be a whole number of seconds`);
   }
   if ('cors' in partial && !CORS_MODES.includes(partial.cors)) throw new TypeError(`cors must be one of ${CORS_MODES.join(', ')}`);
   if ('oauthApps' in partial) {
@@ -75,6 +90,24 @@ function validateConfig(partial) {
       ids.add(app.clientId);
     });
   }
+  for (const key of ['renderSlots', 'maxQueriesPerUser', 'maxPendingTasksPerUser']) {
+    if (key in partial && partial[key] !== null && !(wholeNumber(partial[key]) && partial[key] >= 1)) {
+      throw new TypeError(`${key} must be a whole number from 1, or null for no limit`);
+    }
+  }
+  for (const key of ['createRetryAfterSeconds', 'durationSeed']) {
+    if (key in partial && !wholeNumber(partial[key])) throw new TypeError(`${key} must be a whole number from 0`);
+  }
+  if ('durationSpread' in partial && !(nonNegative(partial.durationSpread) && partial.durationSpread < 1)) {
+    throw new TypeError('durationSpread must be a number from 0 to below 1');
+  }
+  if ('targetStageMs' in partial) {
+    if (!isObject(partial.targetStageMs)) throw new TypeError('targetStageMs must be an object');
+    for (const [target, stageMs] of Object.entries(partial.targetStageMs)) {
+      if (!/^[a-z_]+\/[^/]+$/.test(target)) throw new TypeError(`targetStageMs key ${target} must be "<kind path>/<id>", as "dashboards/42"`);
+      validateStageMs(`targetStageMs["${target}"]`, stageMs);
+    }
+  }
   if ('randomDurationsMs' in partial && partial.randomDurationsMs !== null) {
     const range = partial.randomDurationsMs;
     if (!Array.isArray(range) || range.length !== 2 || !nonNegative(range[0]) || !nonNegative(range[1]) || range[0] > range[1]) {
@@ -85,7 +118,7 @@ function validateConfig(partial) {
 
 /** Throws a TypeError unless `app` is an OAuth client app registration: { clientId, redirectUri, origin?, displayName? }. */
 function checkOAuthApp(app, name) {
-  if (!app || typeof app !== 'object' || Array.isArray(app)) throw new TypeError(`${name} must be an object`);
+  if (!isObject(app)) throw new TypeError(`${name} must be an object`);
   for (const key of Object.keys(app)) if (!OAUTH_APP_KEYS.includes(key)) throw new TypeError(`unknown key ${name}.${key}`);
   if (typeof app.clientId !== 'string' || !app.clientId) throw new TypeError(`${name}.clientId must be a non-empty string`);
   let redirect;
@@ -121,6 +154,7 @@ export function createState(options = {}) {
     oauthApps: options.oauthApps ?? [],
     oauthTokenLifetimeSeconds: options.oauthTokenLifetimeSeconds ?? 3600,
     oauthCodeLifetimeSeconds: options.oauthCodeLifetimeSeconds ?? 60,
+    ...Object.fromEntries(Object.entries(DEFAULT_LOAD_CONFIG).map(([key, value]) => [key, options[key] === undefined ? structuredClone(value) : options[key]])),
   };
   validateConfig(initialConfig);
   initialConfig.oauthApps = initialConfig.oauthApps.map(oauthApp);
@@ -148,6 +182,9 @@ export function createState(options = {}) {
     oauthSeq: 0,
     oauthCounters: zeroCounters(),
     tasks: new Map(), // id -> task created through the API (sandbox/tasks.js)
+    taskSeq: 0, // tasks created since the last reset (seeds their durations)
+    schedule: createSchedule(), // their queues and slots (sandbox/schedule.js)
+    counters: createCounters(), // sandbox/counters.js
     results: new Map(), // task id -> Promise<{ contentType, bytes }>, rendered once
     resultBytes: new Map(), // task id -> the bytes served
     stalledSockets: new Set(), // held open by the stall faults until the client leaves or the sandbox closes
@@ -160,9 +197,13 @@ export function createState(options = {}) {
 
 export function publicConfig(state) { return structuredClone(state.config); }
 
-/** Merges a partial config (stageMs per stage); throws a TypeError on bad keys or values. */
+/**
+ * Merges a partial config (stageMs per stage; targetStageMs as a whole); throws a TypeError on bad keys or
+ * values. New slot limits apply from now on: the schedule is played up to now under the old ones first.
+ */
 export function configure(state, partial) {
   validateConfig(partial);
+  advanceTo(state);
   const next = { ...state.config, ...structuredClone(partial) };
   if (partial.stageMs) next.stageMs = { ...state.config.stageMs, ...partial.stageMs };
   if (partial.oauthApps) next.oauthApps = next.oauthApps.map(oauthApp);
@@ -171,11 +212,14 @@ export function configure(state, partial) {
 
 export function clearRequests(state) { state.requests = []; }
 
-/** Back to as started: no log, faults, created tasks, issued tokens, codes or grants; the first config. */
+/** Back to as started: no log, faults, created tasks, issued tokens, codes, grants or counts; the first config. */
 export function resetState(state) {
   state.requests = [];
   state.faultRules = [];
   state.tasks.clear();
+  state.taskSeq = 0;
+  state.schedule = createSchedule();
+  state.counters = createCounters();
   state.issuedTokens.clear();
   state.oauthCodes.clear();
   state.oauthGrants.clear();

@@ -1,22 +1,25 @@
 // Render tasks the sandbox creates. Each gets its stage durations when it is
-// created; its status is read off the clock (no timers), and once it succeeds
-// its result is rendered once and cached.
+// created (durations.js) and joins the schedule (schedule.js); its status is
+// read off the schedule's timeline at the time asked (no timers), and once it
+// succeeds its result is rendered once and cached.
 import { randomBytes } from 'node:crypto';
-import { STAGES } from './state.js';
+import { STAGES, SANDBOX_USER_ID } from './state.js';
+import { stageDurations, targetKey } from './durations.js';
+import { admit, advanceTo } from './schedule.js';
+import { decodeDashboardFilters } from './filters.js';
 
 // render.js pulls in pdf-lib, pngjs and jpeg-js: load it only when a result is first needed.
 let renderModule;
 const loadRender = () => (renderModule ??= import('./render.js'));
 
-/** How long each stage takes for a new task: content.json's entry, else the random range, else the config. */
-function stageDurations(config, entry) {
-  const configured = STAGES.map((stage) => config.stageMs[stage]);
-  if (entry.stageMs) return STAGES.map((stage, i) => entry.stageMs[stage] ?? configured[i]);
-  if (!config.randomDurationsMs) return configured;
-  const [min, max] = config.randomDurationsMs;
-  const total = min + Math.random() * (max - min);
-  const sum = configured.reduce((a, b) => a + b, 0);
-  return sum > 0 ? configured.map((ms) => (total * ms) / sum) : STAGES.map(() => total / STAGES.length);
+/** The filters a dashboard task received, decoded: `{ filters, filtersError }` (sandbox/filters.js). */
+function receivedFilters(dashboardFilters) {
+  if (dashboardFilters == null) return { filters: null, filtersError: null };
+  try {
+    return { filters: decodeDashboardFilters(dashboardFilters), filtersError: null };
+  } catch (error) {
+    return { filters: null, filtersError: error.message };
+  }
 }
 
 /**
@@ -45,61 +48,108 @@ export function createTask(state, { kind, id, format, width, height, dashboardFi
     runtime: null,
     status: 'enqueued_for_query',
     status_detail: null,
-    user_id: '1',
+    user_id: SANDBOX_USER_ID,
     width,
   };
   // A LookML dashboard's id is `model::name`; Looker reports it apart from user-defined dashboards'.
   const lookmlDashboard = kind.kind === 'dashboard' && id.includes('::');
   initial[lookmlDashboard ? 'lookml_dashboard_id' : kind.idName] = id;
+  const target = { kindPath: kind.path, id, format, width, height };
+  const seq = ++state.taskSeq;
+  const durations = stageDurations(state.config, entry, target, seq);
   const task = {
     initial, // the RenderTask as created; renderTaskAt() moves it along
+    seq,
+    userId: SANDBOX_USER_ID,
+    target,
     createdAt,
-    stageMs: stageDurations(state.config, entry),
+    stageMs: Object.fromEntries(STAGES.map((stage, i) => [stage, durations[i]])),
+    // When each stage starts and ends, filled in by the schedule as it gets there (ms since the epoch).
+    timeline: { queryStartedAt: null, queryEndedAt: null, renderStartedAt: null, finishedAt: null },
     failure: entry.fail ?? null, // { stage, status_detail } from content.json
     title: entry.title,
     pdf,
+    ...receivedFilters(dashboardFilters),
   };
   state.tasks.set(taskId, task);
+  admit(state, task);
   return task;
 }
 
 const seconds = (ms) => Math.round(ms) / 1000;
 
-/** The RenderTask JSON of a created task as it stands at `now`. */
+/** The RenderTask JSON of a created task as it stands at `now` (the schedule played up to `now`). */
 export function renderTaskAt(task, now = Date.now()) {
   const renderTask = structuredClone(task.initial);
-  const [queued, querying, queuedForRender, rendering] = task.stageMs;
-  const elapsed = now - task.createdAt;
-  const finish = (atMs, status, detail) => {
+  const { timeline, stageMs, failure } = task;
+  const finish = (at, status, detail) => {
     renderTask.status = status;
     renderTask.status_detail = detail ?? null;
-    renderTask.finalized_at = new Date(task.createdAt + atMs).toISOString();
-    renderTask.runtime = seconds(atMs);
+    renderTask.finalized_at = new Date(at).toISOString();
+    renderTask.runtime = seconds(at - task.createdAt);
   };
-  const queryDone = queued + querying;
-  const renderDone = queryDone + queuedForRender + rendering;
-  if (elapsed < queued) renderTask.status = 'enqueued_for_query';
-  else if (elapsed < queryDone) renderTask.status = 'querying';
-  else if (task.failure?.stage === 'querying') {
-    renderTask.query_runtime = seconds(querying);
-    finish(queryDone, 'failure', task.failure.status_detail ?? 'Query failed');
+  if (timeline.queryStartedAt === null || now < timeline.queryStartedAt) renderTask.status = 'enqueued_for_query';
+  else if (now < timeline.queryEndedAt) renderTask.status = 'querying';
+  else if (failure?.stage === 'querying') {
+    renderTask.query_runtime = seconds(stageMs.querying);
+    finish(timeline.queryEndedAt, 'failure', failure.status_detail ?? 'Query failed');
   } else {
-    renderTask.query_runtime = seconds(querying);
-    if (elapsed < queryDone + queuedForRender) renderTask.status = 'enqueued_for_render';
-    else if (elapsed < renderDone) renderTask.status = 'rendering';
+    renderTask.query_runtime = seconds(stageMs.querying);
+    if (timeline.renderStartedAt === null || now < timeline.renderStartedAt) renderTask.status = 'enqueued_for_render';
+    else if (now < timeline.finishedAt) renderTask.status = 'rendering';
     else {
-      renderTask.render_runtime = seconds(rendering);
-      if (task.failure) finish(renderDone, 'failure', task.failure.status_detail ?? 'Render failed');
-      else finish(renderDone, 'success');
+      renderTask.render_runtime = seconds(stageMs.rendering);
+      if (failure) finish(timeline.finishedAt, 'failure', failure.status_detail ?? 'Render failed');
+      else finish(timeline.finishedAt, 'success');
     }
   }
   return renderTask;
 }
 
+/**
+ * What the sandbox knows of a created task at `now`, for tests (GET /__sandbox/tasks):
+ * what it was asked for, the filters it received, its durations and timeline, its status.
+ */
+export function taskRecord(task, now = Date.now()) {
+  const { status } = renderTaskAt(task, now);
+  return {
+    id: task.initial.id,
+    userId: task.userId,
+    target: targetKey(task.target),
+    kindPath: task.target.kindPath,
+    contentId: task.target.id,
+    format: task.target.format,
+    width: task.target.width,
+    height: task.target.height,
+    createdAt: task.createdAt,
+    status,
+    dashboardFilters: task.initial.dashboard_filters,
+    filters: structuredClone(task.filters),
+    filtersError: task.filtersError,
+    stageMs: { ...task.stageMs },
+    timeline: { ...task.timeline },
+  };
+}
+
+/** Every created task's record, in creation order, or the one with this id (null if none). */
+export function taskRecords(state, id) {
+  const now = Date.now();
+  advanceTo(state, now);
+  if (id !== undefined) {
+    const task = state.tasks.get(id);
+    return task ? taskRecord(task, now) : null;
+  }
+  return [...state.tasks.values()].map((task) => taskRecord(task, now));
+}
+
 /** A created task or a fixture by id: `{ task (null for a fixture), renderTask }`, or null. */
 export function findRenderTask(state, id) {
   const task = state.tasks.get(id);
-  if (task) return { task, renderTask: renderTaskAt(task) };
+  if (task) {
+    const now = Date.now();
+    advanceTo(state, now);
+    return { task, renderTask: renderTaskAt(task, now) };
+  }
   const fixture = state.fixtureTasks.get(id);
   if (fixture) return { task: null, renderTask: structuredClone(fixture) };
   return null;

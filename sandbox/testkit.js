@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { loadSpec, checkResponse, checkNamed } from './schema.js';
 import { startSandbox } from './index.js';
+import { PDFArray, decodePDFRawStream } from 'pdf-lib';
 
 // The repo is cloned with shared/ as a sibling: <parent>/shared/looker/...
 export const SPEC_URL = new URL('../../shared/looker/render_task_spec.json', import.meta.url);
@@ -52,3 +53,18 @@ export function assertSchema(name, value, opts) {
 
 export const form = (o) => new URLSearchParams(o).toString();
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/**
+ * The lines of text drawn on a page of a pdf-lib PDFDocument, in drawing order: what the
+ * sandbox's PDFs show (their text is Helvetica, drawn as hex strings, one `Tj` a line).
+ */
+export function pdfPageText(doc, pageIndex) {
+  const contents = doc.getPage(pageIndex).node.Contents();
+  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => doc.context.lookup(ref)) : [contents];
+  const lines = [];
+  for (const stream of streams) {
+    const text = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1');
+    for (const [, hex] of text.matchAll(/<([0-9A-Fa-f]*)> Tj/g)) lines.push(Buffer.from(hex, 'hex').toString('latin1'));
+  }
+  return lines;
+}

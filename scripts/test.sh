@@ -98,6 +98,8 @@ run_suite "Rust core, natively (cargo test --workspace)" cargo cargo test --work
 
 run_suite "sandbox (node --test sandbox/test/)" node node --test --test-reporter=spec sandbox/test/
 
+run_suite "one PDF from many, js/pdf.js (node --test tests/pdf/)" node node --test --test-reporter=spec tests/pdf/
+
 # The wasm layer's tests call a sandbox in its own process.
 step "starting a sandbox for the wasm tests"
 rm -f tmp/sandbox.json

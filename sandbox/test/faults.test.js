@@ -2,7 +2,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { start, call, assertSpec, assertSchema, sleep } from '../testkit.js';
+import { start, call, assertSpec, assertSchema, sleep, form, FORM } from '../testkit.js';
 
 let sb;
 before(async () => { sb = await start(); });
@@ -219,4 +219,49 @@ test('mutate merges `set` and removes `delete` from the real JSON', T, async () 
   assert.equal(r.json.look_id, '7', 'the rest is the real task');
   const normal = await call(sb, TASK);
   assertSpec('render_task', normal);
+});
+
+test('outage answers 503 to every API request for its seconds; tasks go on meanwhile', T, async () => {
+  sb.configure({ stageMs: { enqueued_for_query: 0, querying: 0, enqueued_for_render: 0, rendering: 100 } });
+  const created = await call(sb, '/api/4.0/render_tasks/looks/1/png?width=100&height=100', { method: 'POST' });
+  const rule = sb.addFault({ fault: 'outage', seconds: 1.5 });
+  assert.equal(rule.times, null, 'every request while it lasts');
+  assert.ok(rule.until > Date.now() && rule.until <= Date.now() + 1500);
+  const answers = [
+    await call(sb, '/api/4.0/login', { method: 'POST', token: false, body: form({ client_id: sb.clientId, client_secret: sb.clientSecret }), headers: FORM }),
+    await call(sb, '/api/4.0/render_tasks/looks/1/png?width=100&height=100', { method: 'POST' }),
+    await call(sb, `/api/4.0/render_tasks/${created.json.id}`),
+    await call(sb, `/api/4.0/render_tasks/${created.json.id}/results`, { token: false }),
+  ];
+  for (const r of answers) {
+    assert.equal(r.status, 503);
+    assertSchema('Error', r.json);
+    assert.equal(r.json.message, 'Service Unavailable');
+    assert.equal(r.headers.get('retry-after'), null);
+  }
+  const preflight = await call(sb, TASK, { method: 'OPTIONS', token: false });
+  assert.equal(preflight.status, 204, 'preflights are not the API: browsers still get through to see the 503');
+  assert.equal(sb.counters().serviceUnavailable, 4);
+  assert.equal(sb.counters().createsSeen, 2, 'a create answered by the outage was still seen');
+  assert.equal(sb.counters().tasksCreated, 1);
+  await sleep(Math.max(0, rule.until - Date.now()) + 20);
+  const after = await call(sb, `/api/4.0/render_tasks/${created.json.id}`);
+  assert.equal(after.status, 200, 'over when its seconds are up');
+  assert.equal(after.json.status, 'success', 'the task kept rendering through the outage');
+});
+
+test('outage: Retry-After when asked, before every other rule, and checked', T, async () => {
+  sb.addFault({ fault: 'status', status: 500, times: null });
+  sb.addFault({ fault: 'outage', seconds: 30, retryAfter: 10 });
+  const r = await call(sb, TASK);
+  assert.equal(r.status, 503);
+  assert.equal(r.headers.get('retry-after'), '10');
+  sb.clearFaults();
+  assert.equal((await call(sb, TASK)).status, 200, 'clearing the faults ends it');
+  assert.throws(() => sb.addFault({ fault: 'outage' }), /outage fault needs seconds, a positive number/);
+  assert.throws(() => sb.addFault({ fault: 'outage', seconds: 1, retryAfter: 'soon' }), /retryAfter must be a whole number/);
+  const overHttp = await call(sb, '/__sandbox/faults', { method: 'POST', token: false, body: JSON.stringify({ fault: 'outage', seconds: 5 }) });
+  assert.equal(overHttp.status, 201);
+  assert.equal(overHttp.json.fault, 'outage');
+  assert.equal((await call(sb, TASK)).status, 503);
 });

@@ -367,6 +367,24 @@ test('faults reach the token endpoint by its whole path', T, async () => {
   assert.deepEqual(sb.requests().filter((e) => e.path === '/api/token').map((e) => e.status), [503, 200]);
 });
 
+test('an outage answers the OAuth endpoints too, with the app\'s CORS headers; the consent page is not the API', T, async () => {
+  sb.configure({ cors: 'oauth-apps' });
+  const tokens = await signIn();
+  const { challenge } = pkce();
+  sb.addFault({ fault: 'outage', seconds: 30, retryAfter: 5 });
+  const fromApp = { origin: sb.appUrl };
+  const refreshRequest = () => tokenRequest({ grant_type: 'refresh_token', client_id: sb.oauthClientId, refresh_token: tokens.refresh_token }, { headers: fromApp });
+  for (const r of [await refreshRequest(), await bearer('/api/logout', tokens.access_token, { method: 'DELETE', headers: fromApp })]) {
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('retry-after'), '5');
+    assert.equal(r.headers.get('access-control-allow-origin'), sb.appUrl, 'the page can read the 503 and its Retry-After');
+  }
+  assert.equal((await authorize(authParams(challenge))).status, 200, 'the Looker UI origin is not the API');
+  assert.equal(sb.counters().serviceUnavailable, 2, 'the counters count the OAuth endpoints\' 503s');
+  sb.clearFaults();
+  assert.equal((await refreshRequest()).status, 200, 'the refresh token was not spent by the outage');
+});
+
 test('strict CORS: the API answers registered app origins only, preflights included', T, async () => {
   sb.configure({ cors: 'oauth-apps' });
   const preflight = (origin, path = TASK) => call(sb, path, {

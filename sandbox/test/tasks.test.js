@@ -225,7 +225,8 @@ test('slow content uses its own stage durations; the config decides the rest', T
 });
 
 test('randomDurationsMs spreads total durations over the range', T, async () => {
-  sb.configure({ randomDurationsMs: [100, 300] });
+  // Enough renderer slots that no task waits for one: this is about the durations alone.
+  sb.configure({ randomDurationsMs: [100, 300], renderSlots: null });
   const tasks = [];
   for (let i = 0; i < 8; i++) tasks.push((await create('queries', '1234', 'png')).json);
   await sleep(Math.max(0, Date.parse(tasks.at(-1).created_at) + 320 - Date.now()));
