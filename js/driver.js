@@ -3,8 +3,6 @@
 // call ends: core/src/call.rs); this loop only does it, with fetch and
 // timers, and feeds back what happened. src/lib.rs starts it for each call.
 
-import { LookerTimeoutError } from './errors.js';
-
 // The events the core's `Call::step` takes (src/call.rs reads these numbers).
 const START = 0;
 const ANSWER = 1;
@@ -12,6 +10,7 @@ const NO_ANSWER = 2;
 const TOKEN = 3;
 const WOKE = 4;
 const EXPIRED = 5;
+const TIMED_OUT = 6;
 
 // The steps it answers with.
 const SEND = 0;
@@ -23,8 +22,8 @@ const RESOLVE = 5;
 const REJECT = 6;
 
 /** A step to send a request. */
-const sendStep = (settled, method, url, authorization, contentType, body, bytesLimit, remainingMs, timeoutMs) => ({
-  kind: SEND, settled, method, url, authorization, contentType, body, bytesLimit, remainingMs, timeoutMs,
+const sendStep = (settled, method, url, authorization, contentType, body, bytesLimit, remainingMs) => ({
+  kind: SEND, settled, method, url, authorization, contentType, body, bytesLimit, remainingMs,
 });
 
 /** Any other step: `value` is the task, result or error; `ms` a sleep's length. */
@@ -57,7 +56,7 @@ class Io {
  * the deadline the core gives it.
  */
 async function drive(io, call, callerSignal, onProgress, deadlineMs) {
-  const job = deadlineMs === undefined ? null : new Deadline(callerSignal, deadlineMs, deadlineMs);
+  const job = deadlineMs === undefined ? null : new Deadline(callerSignal, deadlineMs);
   const signal = job ? job.signal : callerSignal;
   const expired = () => job !== null && job.timedOut;
   let event = START;
@@ -72,11 +71,12 @@ async function drive(io, call, callerSignal, onProgress, deadlineMs) {
       answer = undefined;
       switch (next.kind) {
         case SEND: {
-          const request = new Deadline(signal, next.remainingMs, next.timeoutMs);
+          const request = new Deadline(signal, next.remainingMs);
           try {
             answer = await exchange(io.fetch, next, request);
           } catch (error) {
             if (expired()) event = EXPIRED;
+            else if (request.timedOut) event = TIMED_OUT;
             else if (request.aborted) throw request.reason;
             else {
               event = NO_ANSWER;
@@ -214,14 +214,14 @@ function concat(chunks, size) {
 
 /**
  * One abort signal for a request or a job: it fires on the caller's signal
- * or when `ms` run out (with a LookerTimeoutError naming `timeoutMs`), and is
+ * or when `ms` run out (then `timedOut` is set, and the core says so), and is
  * released (listener removed, timer cleared) as soon as the work settles, so
  * nothing keeps a Node process alive. The signal itself is made only when
  * asked for: in Node making one costs more than the rest of a call's own
  * work, and a fetch that never looks at it should not pay for it.
  */
 class Deadline {
-  constructor(callerSignal, ms, timeoutMs) {
+  constructor(callerSignal, ms) {
     this.controller = new AbortController();
     this.callerSignal = callerSignal;
     this.timer = undefined;
@@ -237,7 +237,7 @@ class Deadline {
     if (Number.isFinite(ms) && !this.aborted) {
       this.timer = setTimeout(() => {
         this.timedOut = true;
-        this.abort(new LookerTimeoutError(`The request took longer than timeoutMs (${timeoutMs} ms)`, { timeoutMs }));
+        this.abort(new DOMException('The deadline passed', 'TimeoutError'));
       }, Math.max(ms, 1));
     }
   }

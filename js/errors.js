@@ -13,17 +13,23 @@
 /** Base class of every error this package makes itself. */
 class LookerError extends Error {}
 
-/** Looker answered with an error status (4xx/5xx). */
+/**
+ * Looker answered with an error status (4xx/5xx). The message says what the
+ * client was doing and what Looker said (`create a PNG render task for look 7:
+ * 404 Not found`); `lookerMessage` is Looker's own words alone.
+ */
 class LookerApiError extends LookerError {
   /**
-   * @param {string} message Looker's message, or a clear one when the body is not a Looker error.
-   * @param {{ status: number, documentation_url?: string | null, errors?: ValidationErrorDetail[] | null }} details
+   * @param {string} message What the client was doing, the status and what Looker said.
+   * @param {{ status: number, lookerMessage?: string | null, documentation_url?: string | null, errors?: ValidationErrorDetail[] | null }} details
    * @param {ErrorOptions} [options]
    */
-  constructor(message, { status, documentation_url = null, errors = null }, options) {
+  constructor(message, { status, lookerMessage = null, documentation_url = null, errors = null }, options) {
     super(message, options);
     /** The HTTP status code. @readonly @type {number} */
     this.status = status;
+    /** Looker's own message (the `message` of its error body), or null when the body was not a Looker error. @readonly @type {string | null} */
+    this.lookerMessage = lookerMessage;
     /** Looker's documentation link for the error, if it gave one. @readonly @type {string | null} */
     this.documentation_url = documentation_url;
     /** The details of a validation error (422). @readonly @type {ValidationErrorDetail[] | null} */
@@ -37,7 +43,7 @@ class LookerResponseError extends LookerError {}
 /** The request got no answer (refused or reset connection, DNS, CORS); the original error is in `cause`. */
 class LookerNetworkError extends LookerError {}
 
-/** A request took longer than the client's `timeoutMs`. */
+/** A request got no answer within the client's `timeoutMs`. */
 class LookerTimeoutError extends LookerError {
   /**
    * @param {string} message

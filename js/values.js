@@ -3,7 +3,7 @@
 // every message and decision comes from the Rust core.
 
 import {
-  LookerApiError, LookerResponseError, LookerNetworkError,
+  LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError,
   RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
 } from './errors.js';
 
@@ -40,32 +40,35 @@ const FAILED = 3;
 const TIMEOUT = 4;
 const NOT_READY = 5;
 const TYPE = 6;
+const RANGE = 7;
 
 /**
- * The error a call rejects with: `kind` picks the class; `number` is the
- * status (API), the deadline (timeout) or the wait Looker asks for (not ready;
- * NaN for none); `a` and `b` are the rest of its fields. For a network
- * failure `message` is the request's path and `a` the original error.
+ * The error a call rejects with: `kind` picks the class, `message` is the
+ * core's; `said` is Looker's own message (API); `number` is the status (API),
+ * the deadline (timeouts) or the wait Looker asks for (not ready; NaN for
+ * none); `a` and `b` are the rest of its fields. For a network failure `a`
+ * is the original error, whose reason the message ends with.
  */
-function failure(kind, message, number, a, b) {
+function failure(kind, message, said, number, a, b) {
   switch (kind) {
-    case API: return new LookerApiError(message, { status: number, documentation_url: a, errors: b });
+    case API: return new LookerApiError(message, { status: number, lookerMessage: said ?? null, documentation_url: a, errors: b });
     case RESPONSE: return new LookerResponseError(message);
     case NETWORK: return networkError(message, a);
     case FAILED: return new RenderTaskFailedError(message, { task: a });
     case TIMEOUT: return new RenderTimeoutError(message, { timeoutMs: number, task: a });
     case NOT_READY: return new RenderNotReadyError(message, { retryAfterMs: Number.isNaN(number) ? null : number });
     case TYPE: return new TypeError(message);
-    default: return new RangeError(message);
+    case RANGE: return new RangeError(message);
+    default: return new LookerTimeoutError(message, { timeoutMs: number });
   }
 }
 
-/** A request that got no answer, naming its path and, for Node's "fetch failed", the reason one level down. */
-function networkError(path, cause) {
+/** A request that got no answer: the core's message, then the reason (for Node's "fetch failed", the one a level down). */
+function networkError(message, cause) {
   let what = (cause instanceof Error && cause.message) || 'no answer';
   const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause.message : '';
-  if (inner) what += ` (${inner})`;
-  return new LookerNetworkError(`Request to ${path} failed: ${what}`, { cause });
+  if (inner) what += `: ${inner}`;
+  return new LookerNetworkError(`${message} (${what})`, { cause });
 }
 
 export { kindOf, kindAt, property, keys, result, failure };

@@ -48,7 +48,6 @@ extern "C" {
         body: Option<String>,
         bytes_limit: f64,
         remaining_ms: f64,
-        timeout_ms: f64,
     ) -> JsValue;
 
     /// Any other step.
@@ -75,8 +74,9 @@ extern "C" {
     /// `{ bytes, contentType }`, with `task` first when given.
     pub fn result(bytes: &JsValue, content_type: &str, task: &JsValue) -> JsValue;
 
-    /// The error of a failure of `kind` (numbered as in `js/values.js`).
-    pub fn failure(kind: u8, message: &str, number: f64, a: &JsValue, b: &JsValue) -> JsValue;
+    /// The error of a failure of `kind` (numbered as in `js/values.js`);
+    /// `said` is Looker's own message, for an API error.
+    pub fn failure(kind: u8, message: &str, said: Option<&str>, number: f64, a: &JsValue, b: &JsValue) -> JsValue;
 }
 
 thread_local! {

@@ -164,7 +164,8 @@ impl PendingCall {
             }
             3 => Event::Token(value.as_string()),
             4 => Event::Woke,
-            _ => Event::Expired,
+            5 => Event::Expired,
+            _ => Event::TimedOut,
         };
         let (step, settled) = {
             let mut client = self.inner.client.borrow_mut();
@@ -172,7 +173,7 @@ impl PendingCall {
             (step, client.session.take_settled())
         };
         match step {
-            Step::Send { request, token, remaining_ms, timeout_ms } => {
+            Step::Send { request, token, remaining_ms } => {
                 let body = request.body.as_ref();
                 js::send_step(
                     settled,
@@ -186,7 +187,6 @@ impl PendingCall {
                         Expect::Json => -1.0,
                     },
                     remaining_ms,
-                    timeout_ms,
                 )
             }
             Step::Sleep(ms) => js::step(SLEEP, settled, &JsValue::UNDEFINED, ms),
@@ -227,26 +227,31 @@ const TIMEOUT: u8 = 4;
 const NOT_READY: u8 = 5;
 const TYPE: u8 = 6;
 const RANGE: u8 = 7;
+const REQUEST_TIMEOUT: u8 = 8;
 
-/// The JS error a call rejects with.
+/// The JS error a call rejects with: the core's message, the class of its
+/// kind, and the fields a program branches on.
 fn error_value(error: Error<Js>, cause: &JsValue) -> JsValue {
     let value = |value: Option<Js>| value.map_or(JsValue::NULL, |value| value.0);
     let none = &JsValue::NULL;
+    let message = error.message();
     match error {
         Error::Argument(error) => argument_error(error),
         Error::Api(error) => js::failure(
             API,
-            &error.message,
+            &message,
+            error.looker_message.as_deref(),
             f64::from(error.status),
             &value(error.documentation_url),
             &value(error.errors),
         ),
-        Error::Response(message) => js::failure(RESPONSE, &message, 0.0, none, none),
-        Error::Network { path } => js::failure(NETWORK, &path, 0.0, cause, none),
-        Error::Failed { task, message } => js::failure(FAILED, &message, 0.0, &task.0, none),
-        Error::Timeout { timeout_ms, task, message } => js::failure(TIMEOUT, &message, timeout_ms, &value(task), none),
-        Error::NotReady { retry_after_ms, message } => {
-            js::failure(NOT_READY, &message, retry_after_ms.unwrap_or(f64::NAN), none, none)
+        Error::Response { .. } => js::failure(RESPONSE, &message, None, 0.0, none, none),
+        Error::Network { .. } => js::failure(NETWORK, &message, None, 0.0, cause, none),
+        Error::RequestTimeout { timeout_ms, .. } => js::failure(REQUEST_TIMEOUT, &message, None, timeout_ms, none, none),
+        Error::Failed { task, .. } => js::failure(FAILED, &message, None, 0.0, &task.0, none),
+        Error::Timeout { timeout_ms, task, .. } => js::failure(TIMEOUT, &message, None, timeout_ms, &value(task), none),
+        Error::NotReady { retry_after_ms, .. } => {
+            js::failure(NOT_READY, &message, None, retry_after_ms.unwrap_or(f64::NAN), none, none)
         }
     }
 }
@@ -254,5 +259,5 @@ fn error_value(error: Error<Js>, cause: &JsValue) -> JsValue {
 /// A caller's mistake as the built-in error of its kind.
 fn argument_error(error: ArgumentError) -> JsValue {
     let kind = if error.range { RANGE } else { TYPE };
-    js::failure(kind, &error.message(), 0.0, &JsValue::NULL, &JsValue::NULL)
+    js::failure(kind, &error.message(), None, 0.0, &JsValue::NULL, &JsValue::NULL)
 }

@@ -6,7 +6,6 @@
 use crate::error::{ApiError, ArgumentError, Error};
 use crate::response::Answer;
 use crate::schema;
-use crate::text;
 use crate::url::ApiBase;
 use crate::value::Value;
 
@@ -33,6 +32,17 @@ impl Auth {
     /// Whether a 401 may be cured by asking for a token again.
     pub fn renews(&self) -> bool {
         matches!(self, Self::Callback | Self::Credentials { .. })
+    }
+
+    /// What a 401 that the client could not cure says: how it signed in,
+    /// never with what.
+    pub fn refused(&self) -> &'static str {
+        match self {
+            Self::Transport => "The client signed in through its fetch (no token of its own), and Looker did not accept that",
+            Self::Token => "The client signed in with options.accessToken, and Looker did not accept it (API tokens expire after an hour)",
+            Self::Callback => "The client signed in with options.getAccessToken, and Looker did not accept its token, asked for twice",
+            Self::Credentials { .. } => "The client signed in with options.clientId and clientSecret, and Looker did not accept the token of a new login either",
+        }
     }
 }
 
@@ -139,20 +149,28 @@ pub fn renew_at_ms(now_ms: f64, expires_in_s: Option<f64>) -> f64 {
 /// a failed login says it was the login (and never shows a credential).
 pub fn token_from<V: Value>(answer: Answer<V>) -> Result<(String, Option<f64>), Error<V>> {
     let status = answer.head.status;
-    let body = answer.checked(&schema::ACCESS_TOKEN, "AccessToken").map_err(|error| match error {
-        Error::Api(mut api) => {
-            // Looker answers bad credentials with 404.
-            let hint = if matches!(status, 401 | 403 | 404) { " (check clientId and clientSecret)" } else { "" };
-            api.message = text!("Looker login failed: ", api.message, hint);
-            Error::Api(api)
-        }
-        other => other,
-    })?;
+    let checked = answer.checked(&schema::ACCESS_TOKEN, "AccessToken").map_err(|error| {
+        let error = match error {
+            Error::Api(mut api) => {
+                // Looker answers bad credentials with 404.
+                if matches!(status, 401 | 403 | 404) {
+                    api.hint = Some("Check clientId and clientSecret");
+                }
+                Error::Api(api)
+            }
+            other => other,
+        };
+        error.in_context(&|| LOGIN_CONTEXT.into())
+    });
+    let body = checked?;
     match schema::string_of(&body, "access_token").filter(|token| is_usable_secret(token)) {
         Some(token) => Ok((token, body.field("expires_in").and_then(|v| v.number()))),
-        None => Err(Error::Response("The login response has no usable access_token".into())),
+        None => Err(Error::Response { context: LOGIN_CONTEXT.into(), problem: "the answer has no usable access_token".into() }),
     }
 }
+
+/// What a login's failure says it was about.
+pub const LOGIN_CONTEXT: &str = "log in to Looker";
 
 /// The client's token and its login, shared by all its calls.
 #[derive(Clone, Debug)]
@@ -345,12 +363,15 @@ mod tests {
             panic!()
         };
         assert_eq!(error.status, 404);
-        assert_eq!(error.message, "Looker login failed: Not found (check clientId and clientSecret)");
         assert_eq!(error.documentation_url, Some(json!("d")));
-        let Err(Error::Api(error)) = token_from(answer(503, json!({"message": "down"}))) else { panic!() };
-        assert_eq!(error.message, "Looker login failed: down");
-        assert!(matches!(token_from(answer(200, json!({"access_token": "a\nb"}))), Err(Error::Response(_))));
-        assert!(matches!(token_from(answer(200, json!({"token_type": "Bearer"}))), Err(Error::Response(_))));
+        assert_eq!(Error::Api(error).message(), "log in to Looker: 404 Not found. Check clientId and clientSecret");
+        let error = token_from(answer(503, json!({"message": "down"}))).unwrap_err();
+        assert_eq!(error.message(), "log in to Looker: 503 down");
+        // It says it was the login, whatever call needed the token.
+        assert_eq!(error.in_context(&|| "get render task 1".into()).message(), "log in to Looker: 503 down");
+        let error = token_from(answer(200, json!({"access_token": "a\nb"}))).unwrap_err();
+        assert_eq!(error.message(), "log in to Looker: the answer has no usable access_token");
+        assert!(matches!(token_from(answer(200, json!({"token_type": "Bearer"}))), Err(Error::Response { .. })));
     }
 
     #[test]
@@ -364,14 +385,14 @@ mod tests {
         // Due for renewal: the next call logs in again.
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
         assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(1));
-        let refused = ApiError { status: 404, message: "Not found".into(), documentation_url: None, errors: None };
+        let refused = ApiError::new(404, Some("Not found".into()), None);
         session.login_failed(&Error::Api(refused.clone()));
         assert_eq!(session.token_for_login(100.0, Some(1)), TokenState::Failed(Error::Api(refused)));
         // A call that did not wait for the failed login tries again.
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
         assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(2));
         // A login that got no answer is not handed to the calls waiting on it: they try again.
-        session.login_failed(&Error::Network { path: "/login".into() });
+        session.login_failed(&Error::Network { context: LOGIN_CONTEXT.into(), path: "/login".into() });
         assert_eq!(session.token_for_login(100.0, Some(2)), TokenState::LogIn);
     }
 

@@ -8,7 +8,7 @@
 //!   let mut event = Event::Start;
 //!   loop {
 //!       match call.step(&mut client, event, now()) {
-//!           Step::Send { .. }  => event = answer or Event::NoAnswer,
+//!           Step::Send { .. }  => event = answer, Event::NoAnswer or Event::TimedOut,
 //!           Step::Sleep(ms)    => event = Event::Woke after ms,
 //!           Step::AskToken     => event = Event::Token(the caller's getAccessToken()),
 //!           Step::AwaitLogin   => event = Event::Woke once a login settles,
@@ -18,8 +18,9 @@
 //!   }
 //! ```
 
-use crate::auth::{self, Auth, Session, TokenState};
+use crate::auth::{self, Auth, Session, TokenState, LOGIN_CONTEXT};
 use crate::error::{ArgumentError, Error};
+use crate::params::RenderKind;
 use crate::poll::{Next, Outcome, PollSchedule, Wait, NOT_READY_DEFAULT_MS};
 use crate::request::{self, CreateRenderTask, Fields, Request};
 use crate::response::{Answer, Body};
@@ -129,10 +130,9 @@ pub enum Step<V> {
         request: Request,
         /// The token to send it with.
         token: Option<String>,
-        /// How long this attempt may take, in ms (the rest of the request's deadline).
+        /// How long this attempt may take, in ms (the rest of the request's
+        /// deadline); past it, answer [`Event::TimedOut`].
         remaining_ms: f64,
-        /// The configured deadline, for the timeout's message.
-        timeout_ms: f64,
     },
     /// Sleep this many ms, then [`Event::Woke`].
     Sleep(f64),
@@ -156,6 +156,8 @@ pub enum Event<V> {
     Answer(Answer<V>),
     /// The request got no answer (refused, reset, DNS, CORS).
     NoAnswer,
+    /// The request's deadline (`remaining_ms` of its [`Step::Send`]) passed first.
+    TimedOut,
     /// What `getAccessToken` gave: `None` when it was not a string.
     Token(Option<String>),
     /// A sleep, a wait for a login or a progress report is over.
@@ -245,7 +247,13 @@ impl<V: Value> Call<V> {
             State::Exchanging(purpose) => match self.exchange.step(client, event, now_ms) {
                 Exchanged::Io(step) => step,
                 Exchanged::Done(Ok(answer)) => self.answered(client, purpose, answer, now_ms),
-                Exchanged::Done(Err(error)) => self.finish(client, Err(error)),
+                Exchanged::Done(Err(error)) => {
+                    if matches!(self.op, Op::Logout) {
+                        // Refused or not, the token is done with.
+                        client.session.forget();
+                    }
+                    self.finish(client, Err(error))
+                }
             },
             State::Reported(outcome) => self.after_report(client, outcome, now_ms),
             State::Sleeping(Purpose::Poll) => self.poll(client, now_ms),
@@ -363,7 +371,7 @@ impl<V: Value> Call<V> {
                 };
                 match schema::string_of(&task, "id") {
                     Some(id) => self.task_id = id,
-                    None => return self.finish(client, Err(Error::Response("The created render task has no id".into()))),
+                    None => return self.finish(client, Err(Error::response("the created render task has no id"))),
                 }
                 self.saw(client, task, now_ms)
             }
@@ -416,18 +424,14 @@ impl<V: Value> Call<V> {
                 (_, None) => self.finish(client, Err(internal_error())),
             },
             Outcome::Failed => {
-                let task = self.task.clone();
-                let detail = task.as_ref().and_then(|task| schema::string_of(task, "status_detail"));
-                let message = text!(
-                    "Render task ",
-                    self.task_id,
-                    " failed: ",
-                    detail.as_deref().unwrap_or("Looker gave no status_detail")
-                );
-                match task {
-                    Some(task) => self.finish(client, Err(Error::Failed { task, message })),
-                    None => self.finish(client, Err(Error::Response(message))),
-                }
+                let error = match self.task.clone() {
+                    Some(task) => {
+                        let detail = schema::string_of(&task, "status_detail");
+                        Error::Failed { context: String::new(), task, detail }
+                    }
+                    None => internal_error(),
+                };
+                self.finish(client, Err(error))
             }
             Outcome::Pending => self.schedule(client, now_ms),
         }
@@ -452,40 +456,76 @@ impl<V: Value> Call<V> {
     }
 
     fn timeout_error(&self) -> Error<V> {
-        let timeout_ms = self.wait.as_ref().map_or(0.0, Wait::timeout_ms);
-        let status = self.wait.as_ref().and_then(Wait::last_status).unwrap_or("no status yet");
         Error::Timeout {
-            timeout_ms,
+            context: String::new(),
+            timeout_ms: self.wait.as_ref().map_or(0.0, Wait::timeout_ms),
             task: self.task.clone(),
-            message: text!("The render did not finish within timeoutMs (", timeout_ms, " ms); last status: ", status),
+            last_status: self.wait.as_ref().and_then(Wait::last_status).map(str::to_owned),
+        }
+    }
+
+    /// What the call is doing, for a failure's message: the operation and
+    /// its target (`create a PNG render task for look 7`), and for a render
+    /// the stage it is at.
+    pub fn context(&self) -> String {
+        match &self.op {
+            Op::Get { id, .. } => text!("get render task ", id),
+            Op::Create(task) => creating(task),
+            Op::Results { id } => text!("download the results of render task ", id),
+            Op::Wait { id, .. } => text!("wait for render task ", id),
+            Op::Render { task, .. } => match self.state {
+                State::Start | State::Exchanging(Purpose::Create) => creating(task),
+                State::Exchanging(Purpose::Results) | State::Sleeping(Purpose::Results) => {
+                    text!("download the results of render task ", self.task_id, " (", target(task), ")")
+                }
+                _ => text!("wait for render task ", self.task_id, " (", target(task), ")"),
+            },
+            Op::Login => LOGIN_CONTEXT.into(),
+            Op::Logout => "log out of Looker".into(),
         }
     }
 
     fn finish(&mut self, client: &mut Client<V>, result: Result<Output<V>, Error<V>>) -> Step<V> {
+        let result = result.map_err(|error| error.in_context(&|| self.context()));
         self.cancel(client);
         Step::Done(result)
     }
 }
 
+/// `create a PNG render task for look 7`.
+fn creating(task: &CreateRenderTask) -> String {
+    text!("create a ", task.format.label(), " render task for ", task.kind.noun(), " ", task.id)
+}
+
+/// `the PNG of look 7`.
+fn target(task: &CreateRenderTask) -> String {
+    let kind: RenderKind = task.kind;
+    text!("the ", task.format.label(), " of ", kind.noun(), " ", task.id)
+}
+
 /// What a call ends with when the I/O layer breaks its side of the protocol
 /// (an event out of turn, results not read as bytes): never in a correct build.
 fn internal_error<V>() -> Error<V> {
-    Error::Response("looker-render internal error: the I/O layer and the core disagree".into())
+    Error::response("looker-render internal error: the I/O layer and the core disagree")
 }
 
 /// A finished task's bytes and content type, or why not.
 fn results<V: Value>(answer: Answer<V>) -> Result<(V, String), Error<V>> {
     if answer.head.status == 202 {
-        return Err(Error::not_ready(answer.head.retry_after_ms));
+        return Err(Error::NotReady { context: String::new(), retry_after_ms: answer.head.retry_after_ms });
     }
     if !answer.head.is_success() {
-        return Err(Error::Api(answer.api_error()));
+        let mut error = answer.api_error();
+        if error.status == 404 {
+            error.hint = Some("Looker keeps a render's results for a limited time: create a new render task");
+        }
+        return Err(Error::Api(error));
     }
     let content_type = answer.head.content_type().unwrap_or_else(|| "application/octet-stream".into());
     match answer.body {
         Body::Bytes(bytes) => Ok((bytes, content_type)),
         Body::TooLarge(limit) => {
-            Err(Error::Response(text!("The render result is larger than maxResultBytes (", limit, " bytes)")))
+            Err(Error::response(text!("the result is larger than maxResultBytes (", limit, " bytes)")))
         }
         Body::Json(_) | Body::NotJson(_) => Err(internal_error()),
     }
@@ -577,11 +617,18 @@ impl Exchange {
             (Phase::Ready, _) | (Phase::Backoff, Event::Woke) => self.send(client, now_ms),
             (Phase::Sending, Event::Answer(answer)) => self.answered(client, answer, now_ms),
             (Phase::Sending, Event::NoAnswer) => self.failed(client, Attempt::Network, None, now_ms),
+            (Phase::Sending, Event::TimedOut) => {
+                Exchanged::Done(Err(Error::RequestTimeout { context: String::new(), timeout_ms: client.config.timeout_ms }))
+            }
             (Phase::LoginBackoff, Event::Woke) => self.send_login(client, now_ms),
             (Phase::LoggingIn, Event::Answer(answer)) => self.logged_in(client, answer, now_ms),
             (Phase::LoggingIn, Event::NoAnswer) => {
                 let path = self.login.as_ref().map_or("", |login| path_of(&login.request.url)).to_owned();
-                self.login_failed(client, Error::Network { path })
+                self.login_failed(client, Error::Network { context: LOGIN_CONTEXT.into(), path })
+            }
+            (Phase::LoggingIn, Event::TimedOut) => {
+                let timeout_ms = client.config.timeout_ms;
+                self.login_failed(client, Error::RequestTimeout { context: LOGIN_CONTEXT.into(), timeout_ms })
             }
             // The I/O layer answers each step with its event: another is a bug there.
             _ => Exchanged::Done(Err(internal_error())),
@@ -631,12 +678,10 @@ impl Exchange {
             return Exchanged::Done(Ok(None));
         };
         self.phase = Phase::Sending;
-        let timeout_ms = client.config.timeout_ms;
         Exchanged::Io(Step::Send {
             request: request.clone(),
             token: self.token.clone(),
-            remaining_ms: timeout_ms - (now_ms - self.started_ms),
-            timeout_ms,
+            remaining_ms: client.config.timeout_ms - (now_ms - self.started_ms),
         })
     }
 
@@ -650,6 +695,12 @@ impl Exchange {
         }
         if status < 400 {
             return Exchanged::Done(Ok(Some(answer)));
+        }
+        if status == 401 {
+            // Renewed once already, or a way of signing in that cannot renew.
+            let mut error = answer.api_error();
+            error.hint = Some(client.config.auth.refused());
+            return Exchanged::Done(Err(Error::Api(error)));
         }
         let attempt = Attempt::Status(status, answer.head.retry_after_ms);
         self.failed(client, attempt, Some(answer), now_ms)
@@ -675,7 +726,7 @@ impl Exchange {
             }
             Decision::GiveUp => match answer {
                 Some(answer) => Exchanged::Done(Ok(Some(answer))),
-                None => Exchanged::Done(Err(Error::Network { path: path_of(&request.url).to_owned() })),
+                None => Exchanged::Done(Err(Error::Network { context: String::new(), path: path_of(&request.url).to_owned() })),
             },
         }
     }
@@ -685,12 +736,10 @@ impl Exchange {
             return self.authorize(client, now_ms);
         };
         self.phase = Phase::LoggingIn;
-        let timeout_ms = client.config.timeout_ms;
         Exchanged::Io(Step::Send {
             request: login.request.clone(),
             token: None,
-            remaining_ms: timeout_ms - (now_ms - login.started_ms),
-            timeout_ms,
+            remaining_ms: client.config.timeout_ms - (now_ms - login.started_ms),
         })
     }
 
@@ -886,13 +935,16 @@ mod tests {
     fn a_network_failure_is_retried_for_reads_then_reported_without_the_query() {
         let run = run(&mut token_client(), Op::Get { id: "x".into(), fields: Fields::from_csv("id") }, |_, _| Reply::NoAnswer);
         assert_eq!(run.seen.len(), 4);
-        assert_eq!(run.result, Err(Error::Network { path: "/api/4.0/render_tasks/x".into() }));
+        let error = run.result.unwrap_err();
+        assert_eq!(error.message(), "get render task x: no answer from /api/4.0/render_tasks/x");
     }
 
     #[test]
     fn wrong_bodies_are_response_errors() {
         let run = run(&mut token_client(), get("1"), |_, _| ok(json!({"id": "1", "width": "wide"})));
-        assert!(matches!(run.result, Err(Error::Response(m)) if m.contains("property width")));
+        let error = run.result.unwrap_err();
+        assert!(matches!(&error, Error::Response { .. }));
+        assert!(error.message().starts_with("get render task 1: the response is not a RenderTask: property width"));
     }
 
     #[test]
@@ -920,8 +972,13 @@ mod tests {
         assert!(run2.result.is_ok());
         // A second 401 is the caller's.
         let run3 = run(&mut client, get("1"), |seen, _| if seen.path.ends_with("/login") { ok(json!({"access_token": "tok3"})) } else { status(401, None) });
-        assert_eq!(run3.result.unwrap_err().status(), Some(401));
+        let error = run3.result.unwrap_err();
+        assert_eq!(error.status(), Some(401));
         assert_eq!(run3.seen.len(), 3);
+        // It says how the client signed in, and never with what.
+        let message = error.message();
+        assert!(message.starts_with("get render task 1: 401 busy. The client signed in with options.clientId and clientSecret"), "{message}");
+        assert!(!message.contains("secret\"") && !message.contains("tok3"));
     }
 
     #[test]
@@ -939,7 +996,7 @@ mod tests {
         let run = run(&mut credentials_client(), get("1"), |_, _| Reply::Answer(404, None, Body::Json(json!({"message": "Not found"}))));
         let Err(Error::Api(error)) = run.result else { panic!() };
         assert_eq!((error.status, run.seen.len()), (404, 1));
-        assert!(error.message.starts_with("Looker login failed: Not found"));
+        assert_eq!(Error::Api(error).message(), "log in to Looker: 404 Not found. Check clientId and clientSecret");
     }
 
     /// Steps a call until it asks for something other than a token.
@@ -1017,17 +1074,19 @@ mod tests {
         let run = run(&mut token_client(), Op::Render { task: Box::new(create()), timeout_ms: 60_000.0 }, |seen, _| {
             if seen.method == Method::Post { ok(task("r2", "querying")) } else { ok(task("r2", "failure")) }
         });
-        let Err(Error::Failed { task, message }) = run.result else { panic!() };
-        assert_eq!(message, "Render task r2 failed: Query failed: boom");
+        let error = run.result.unwrap_err();
+        assert_eq!(error.message(), "wait for render task r2 (the PNG of look 7): the render failed: Query failed: boom");
+        let Error::Failed { task, .. } = error else { panic!() };
         assert_eq!(task["status"], "failure");
     }
 
     #[test]
     fn a_wait_ends_at_its_deadline_with_the_last_task() {
         let run = run(&mut token_client(), Op::Wait { id: "w".into(), timeout_ms: 2_000.0 }, |_, _| ok(task("w", "rendering")));
-        let Err(Error::Timeout { timeout_ms, task, message }) = run.result else { panic!() };
+        let error = run.result.unwrap_err();
+        assert_eq!(error.message(), "wait for render task w: the render did not finish within timeoutMs (2000 ms); last status: rendering");
+        let Error::Timeout { timeout_ms, task, .. } = error else { panic!() };
         assert_eq!((timeout_ms, task.unwrap()["status"].as_str()), (2_000.0, Some("rendering")));
-        assert_eq!(message, "The render did not finish within timeoutMs (2000 ms); last status: rendering");
         assert!(run.sleeps.iter().sum::<f64>() <= 2_002.0, "{:?}", run.sleeps);
         assert_eq!(run.progress, [Some("rendering".into())]);
     }
@@ -1081,11 +1140,59 @@ mod tests {
     }
 
     #[test]
+    fn errors_say_what_the_call_was_doing() {
+        let not_found = |_: &Seen, _: usize| Reply::Answer(404, None, Body::Json(json!({"message": "Not found"})));
+        let error = run(&mut token_client(), Op::Create(Box::new(create())), not_found).result.unwrap_err();
+        assert_eq!(error.message(), "create a PNG render task for look 7: 404 Not found");
+        let Error::Api(api) = &error else { panic!() };
+        assert_eq!((api.status, api.looker_message.as_deref()), (404, Some("Not found")));
+        let error = run(&mut token_client(), Op::Results { id: "r".into() }, not_found).result.unwrap_err();
+        assert!(error.message().starts_with("download the results of render task r: 404 Not found. Looker keeps"));
+        assert!(error.message().contains("limited time"));
+        // A render names its stage and its target.
+        let render = Op::Render { task: Box::new(create()), timeout_ms: 60_000.0 };
+        let run1 = run(&mut token_client(), render, |seen, _| match (seen.method, seen.path.ends_with("/results")) {
+            (Method::Post, _) => ok(task("r9", "success")),
+            (_, false) => ok(task("r9", "success")),
+            (_, true) => Reply::Answer(404, None, Body::Json(json!({"message": "Not found"}))),
+        });
+        assert!(run1.result.unwrap_err().message().starts_with("download the results of render task r9 (the PNG of look 7): 404"));
+        // A fixed token that Looker refuses: the message says it was options.accessToken.
+        let error = run(&mut token_client(), get("1"), |_, _| status(401, None)).result.unwrap_err();
+        assert!(error.message().contains("options.accessToken"), "{}", error.message());
+        assert!(!error.message().contains("t0"));
+    }
+
+    #[test]
+    fn a_request_past_its_deadline_says_which() {
+        let mut client = token_client();
+        let mut call = Call::new(get("1"));
+        assert!(matches!(call.step(&mut client, Event::Start, 0.0), Step::Send { .. }));
+        let Step::Done(Err(error)) = call.step(&mut client, Event::TimedOut, 10_000.0) else { panic!() };
+        assert!(matches!(error, Error::RequestTimeout { timeout_ms: 10_000.0, .. }));
+        assert_eq!(error.message(), "get render task 1: no answer within timeoutMs (10000 ms)");
+        // A login past its deadline says it was the login.
+        let mut client = credentials_client();
+        let mut call = Call::new(get("1"));
+        assert!(matches!(call.step(&mut client, Event::Start, 0.0), Step::Send { .. }));
+        let Step::Done(Err(error)) = call.step(&mut client, Event::TimedOut, 10_000.0) else { panic!() };
+        assert_eq!(error.message(), "log in to Looker: no answer within timeoutMs (10000 ms)");
+    }
+
+    #[test]
+    fn a_refused_logout_still_forgets_the_token() {
+        let mut client = token_client();
+        let error = run(&mut client, Op::Logout, |_, _| status(401, None)).result.unwrap_err();
+        assert!(error.message().starts_with("log out of Looker: 401"));
+        assert_eq!(client.session.current(), None);
+    }
+
+    #[test]
     fn events_out_of_order_end_the_call_without_a_panic() {
         let mut client = token_client();
         let mut call = Call::new(get("1"));
         call.step(&mut client, Event::Start, 0.0);
-        assert!(matches!(call.step(&mut client, Event::Token(None), 0.0), Step::Done(Err(Error::Response(_)))));
+        assert!(matches!(call.step(&mut client, Event::Token(None), 0.0), Step::Done(Err(Error::Response { .. }))));
         assert!(matches!(call.step(&mut client, Event::Woke, 0.0), Step::Done(Err(_))));
     }
 }

@@ -113,16 +113,31 @@ impl ArgumentError {
 pub struct ApiError<V> {
     /// The HTTP status code.
     pub status: u16,
-    /// Looker's message, or a description of the response when the body was
-    /// not a Looker error.
-    pub message: String,
+    /// Looker's own message, when the body is a Looker error that has one.
+    pub looker_message: Option<String>,
+    /// What the body was, when it was not a Looker error with a message
+    /// (`the body (text/html, 100 bytes) is not a Looker error`).
+    pub body: Option<String>,
     /// Looker's documentation link for the error (a string).
     pub documentation_url: Option<V>,
     /// The details of a validation error (422): an array of `ValidationErrorDetail`.
     pub errors: Option<V>,
+    /// What the client was doing: `create a PNG render task for look 7`.
+    pub context: String,
+    /// What the client knows of the cause, as a sentence.
+    pub hint: Option<&'static str>,
 }
 
-/// Why a call failed.
+impl<V> ApiError<V> {
+    /// An error for `status` with Looker's `message`, in no context yet.
+    pub fn new(status: u16, looker_message: Option<String>, body: Option<String>) -> Self {
+        Self { status, looker_message, body, documentation_url: None, errors: None, context: String::new(), hint: None }
+    }
+}
+
+/// Why a call failed. Each failure but a bad argument says what the call
+/// was doing (its `context`: `get render task 7`), set where it failed or,
+/// failing that, by the call as it ends; [`Error::message`] writes the text.
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Error<V> {
@@ -131,34 +146,52 @@ pub enum Error<V> {
     /// Looker answered with an error status (`LookerApiError`).
     Api(ApiError<V>),
     /// A 2xx whose body is not what the spec promises (`LookerResponseError`).
-    Response(String),
+    Response {
+        /// What the call was doing.
+        context: String,
+        /// What was wrong with the body.
+        problem: String,
+    },
     /// No answer at all (`LookerNetworkError`); the I/O layer adds the cause.
     Network {
+        /// What the call was doing.
+        context: String,
         /// The path of the request, never its query.
         path: String,
     },
+    /// One request outlived the client's `timeoutMs` (`LookerTimeoutError`).
+    RequestTimeout {
+        /// What the call was doing.
+        context: String,
+        /// The deadline, in milliseconds.
+        timeout_ms: f64,
+    },
     /// The render task ended in `failure` (`RenderTaskFailedError`).
     Failed {
+        /// What the call was doing.
+        context: String,
         /// The failed task.
         task: V,
-        /// Says which task, and quotes Looker's `status_detail`.
-        message: String,
+        /// Looker's `status_detail`.
+        detail: Option<String>,
     },
     /// A wait or render outlived its deadline (`RenderTimeoutError`).
     Timeout {
+        /// What the call was doing.
+        context: String,
         /// The deadline, in milliseconds.
         timeout_ms: f64,
         /// The last task seen, if any.
         task: Option<V>,
-        /// Says how long, and the last status.
-        message: String,
+        /// The last status seen, if any.
+        last_status: Option<String>,
     },
     /// Results asked for before the task finished: HTTP 202 (`RenderNotReadyError`).
     NotReady {
+        /// What the call was doing.
+        context: String,
         /// How long Looker asked to wait, in milliseconds.
         retry_after_ms: Option<f64>,
-        /// Says so.
-        message: String,
     },
 }
 
@@ -169,13 +202,9 @@ impl<V> From<ArgumentError> for Error<V> {
 }
 
 impl<V> Error<V> {
-    /// Results that are not ready yet.
-    pub fn not_ready(retry_after_ms: Option<f64>) -> Self {
-        let mut message = String::from("The render task's results are not ready yet (HTTP 202)");
-        if let Some(ms) = retry_after_ms {
-            message.push_str(&text!("; Looker asks to retry in ", ms, " ms"));
-        }
-        Self::NotReady { retry_after_ms, message }
+    /// A 2xx answer whose body is wrong, in no context yet.
+    pub fn response(problem: impl Into<String>) -> Self {
+        Self::Response { context: String::new(), problem: problem.into() }
     }
 
     /// The HTTP status, for errors that have one.
@@ -184,6 +213,89 @@ impl<V> Error<V> {
             Self::Api(error) => Some(error.status),
             _ => None,
         }
+    }
+
+    /// The same error, saying it happened while doing `context` unless it
+    /// already says what it was about (a login's failure names the login).
+    pub fn in_context(mut self, context: &dyn Fn() -> String) -> Self {
+        let slot = match &mut self {
+            Self::Argument(_) => return self,
+            Self::Api(error) => &mut error.context,
+            Self::Response { context, .. }
+            | Self::Network { context, .. }
+            | Self::RequestTimeout { context, .. }
+            | Self::Failed { context, .. }
+            | Self::Timeout { context, .. }
+            | Self::NotReady { context, .. } => context,
+        };
+        if slot.is_empty() {
+            *slot = context();
+        }
+        self
+    }
+
+    /// The message: what the call was doing, then what went wrong
+    /// (`create a PNG render task for look 7: 404 Not found`).
+    pub fn message(&self) -> String {
+        let context = match self {
+            Self::Argument(error) => return error.message(),
+            Self::Api(error) => &error.context,
+            Self::Response { context, .. }
+            | Self::Network { context, .. }
+            | Self::RequestTimeout { context, .. }
+            | Self::Failed { context, .. }
+            | Self::Timeout { context, .. }
+            | Self::NotReady { context, .. } => context,
+        };
+        let mut out = context.clone();
+        out.push_str(": ");
+        match self {
+            Self::Argument(_) => {}
+            Self::Api(error) => {
+                crate::text::put_u64(u64::from(error.status), &mut out);
+                let said = error.looker_message.as_deref().or(crate::response::reason_phrase(error.status));
+                if let Some(said) = said {
+                    out.push(' ');
+                    out.push_str(said);
+                }
+                if let Some(body) = &error.body {
+                    out.push_str("; ");
+                    out.push_str(body);
+                }
+                if let Some(hint) = error.hint {
+                    if !out.ends_with('.') {
+                        out.push_str(".");
+                    }
+                    out.push_str(" ");
+                    out.push_str(hint);
+                }
+            }
+            Self::Response { problem, .. } => out.push_str(problem),
+            Self::Network { path, .. } => {
+                out.push_str("no answer from ");
+                out.push_str(path);
+            }
+            Self::RequestTimeout { timeout_ms, .. } => {
+                out.push_str(&text!("no answer within timeoutMs (", *timeout_ms, " ms)"));
+            }
+            Self::Failed { detail, .. } => {
+                out.push_str("the render failed: ");
+                out.push_str(detail.as_deref().unwrap_or("Looker gave no status_detail"));
+            }
+            Self::Timeout { timeout_ms, last_status, .. } => out.push_str(&text!(
+                "the render did not finish within timeoutMs (",
+                *timeout_ms,
+                " ms); last status: ",
+                last_status.as_deref().unwrap_or("none yet")
+            )),
+            Self::NotReady { retry_after_ms, .. } => {
+                out.push_str("the results are not ready yet (HTTP 202)");
+                if let Some(ms) = retry_after_ms {
+                    out.push_str(&text!("; Looker asks to retry in ", *ms, " ms"));
+                }
+            }
+        }
+        out
     }
 }
 

@@ -132,6 +132,15 @@ impl ResultFormat {
         }
     }
 
+    /// What a person calls it: `PNG`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Png => "PNG",
+            Self::Jpg => "JPG",
+            Self::Pdf => "PDF",
+        }
+    }
+
     /// The content type of its results.
     pub fn content_type(self) -> &'static str {
         match self {

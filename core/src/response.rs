@@ -86,18 +86,18 @@ impl<V: Value> Answer<V> {
         match self.body {
             Body::Json(value) => match schema::check(schema, &value) {
                 Ok(()) => Ok(value),
-                Err(mismatch) => Err(Error::Response(text!("The response is not a ", what, ": ", mismatch.describe()))),
+                Err(mismatch) => Err(Error::response(text!("the response is not a ", what, ": ", mismatch.describe()))),
             },
-            Body::NotJson(len) => Err(Error::Response(text!(
-                "The response is not a ",
+            Body::NotJson(len) => Err(Error::response(text!(
+                "the response is not a ",
                 what,
                 ": the body (",
                 self.head.describe_body(len),
                 ") is not JSON"
             ))),
-            Body::Bytes(_) => Err(Error::Response(text!("The response is not a ", what, ": the body is not JSON"))),
-            Body::TooLarge(limit) => Err(Error::Response(text!(
-                "The response body is larger than ",
+            Body::Bytes(_) => Err(Error::response(text!("the response is not a ", what, ": the body is not JSON"))),
+            Body::TooLarge(limit) => Err(Error::response(text!(
+                "the response body is larger than ",
                 limit,
                 " bytes, more than any Looker JSON answer"
             ))),
@@ -113,26 +113,21 @@ impl<V: Value> Answer<V> {
             _ => None,
         };
         let property = |name: &'static str, shape_ok: fn(&V) -> bool| {
-            looker.and_then(|value| value.field(name)).filter(|property| shape_ok(property))
+            looker.and_then(|value| value.field(name)).filter(&shape_ok)
         };
         let documentation_url = property("documentation_url", |v| v.kind() == Kind::String);
         let errors = property("errors", |v| {
             v.kind() == Kind::Array && v.items().iter().all(|item| schema::check(&schema::VALIDATION_ERROR_DETAIL, item).is_ok())
         });
-        let message = looker.and_then(|value| schema::string_of(value, "message")).filter(|m| !m.is_empty());
-        let message = message.unwrap_or_else(|| {
-            let detail = match &self.body {
-                Body::Json(_) => "the body has no Looker message".to_owned(),
-                Body::NotJson(len) => text!("the body (", self.head.describe_body(*len), ") is not a Looker error"),
-                Body::Bytes(_) => "the body is not a Looker error".to_owned(),
-                Body::TooLarge(limit) => text!("the body is larger than ", *limit, " bytes"),
-            };
-            match reason_phrase(status) {
-                Some(reason) => text!("HTTP ", status, " ", reason, ": ", detail),
-                None => text!("HTTP ", status, ": ", detail),
-            }
-        });
-        ApiError { status, message, documentation_url, errors }
+        let looker_message = looker.and_then(|value| schema::string_of(value, "message")).filter(|m| !m.is_empty());
+        let body = match (&looker_message, &self.body) {
+            (Some(_), _) => None,
+            (None, Body::Json(_)) => Some("the body has no Looker message".to_owned()),
+            (None, Body::NotJson(len)) => Some(text!("the body (", self.head.describe_body(*len), ") is not a Looker error")),
+            (None, Body::Bytes(_)) => Some("the body is not a Looker error".to_owned()),
+            (None, Body::TooLarge(limit)) => Some(text!("the body is larger than ", *limit, " bytes")),
+        };
+        ApiError { documentation_url, errors, ..ApiError::new(status, looker_message, body) }
     }
 }
 
@@ -233,6 +228,7 @@ mod tests {
         Answer { head: head(status), body }
     }
 
+    #[allow(clippy::result_large_err)] // a test helper: serde_json values make the error large
     fn task(text: &str) -> Result<Json, Error<Json>> {
         answer(200, text).checked(&RENDER_TASK, "RenderTask")
     }
@@ -263,12 +259,12 @@ mod tests {
     #[test]
     fn wrong_types_name_the_property_and_the_type() {
         let message = |text: &str| match task(text).unwrap_err() {
-            Error::Response(message) => message,
+            Error::Response { problem, .. } => problem,
             other => panic!("{other:?}"),
         };
         assert_eq!(
             message(r#"{"id":"1","width":"wide"}"#),
-            "The response is not a RenderTask: property width: expected a whole number or null, found a string"
+            "the response is not a RenderTask: property width: expected a whole number or null, found a string"
         );
         assert!(message(r#"{"id":null}"#).contains("property id"));
         assert!(message(r#"{"can":{"show":"yes"}}"#).contains("property can.show"));
@@ -281,16 +277,16 @@ mod tests {
     fn bodies_that_are_not_json() {
         assert_eq!(
             task(r#"{"id":"1","sta"#).unwrap_err(),
-            Error::Response("The response is not a RenderTask: the body (application/json, 14 bytes) is not JSON".into())
+            Error::response("the response is not a RenderTask: the body (application/json, 14 bytes) is not JSON")
         );
         let html = Answer::<Json> {
             head: Head { status: 200, content_type: Some(json!("text/html")), retry_after_ms: None },
             body: Body::NotJson(512),
         };
-        let Error::Response(message) = html.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
+        let Error::Response { problem: message, .. } = html.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
         assert!(message.contains("text/html, 512 bytes"), "{message}");
         let huge = Answer::<Json> { head: head(200), body: Body::TooLarge(MAX_JSON_BYTES) };
-        let Error::Response(message) = huge.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
+        let Error::Response { problem: message, .. } = huge.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
         assert!(message.contains("larger than 1048576 bytes"), "{message}");
     }
 
@@ -303,7 +299,8 @@ mod tests {
             };
             let sent: Json = serde_json::from_str(&text).unwrap();
             assert_eq!(error.status, status);
-            assert_eq!(error.message, sent["message"]);
+            assert_eq!(error.looker_message.as_deref(), sent["message"].as_str());
+            assert_eq!(error.body, None);
             assert_eq!(error.documentation_url.as_ref(), sent.get("documentation_url"));
             assert_eq!(error.errors.is_some(), status == 422, "{name}");
         }
@@ -315,17 +312,20 @@ mod tests {
             head: Head { status: 502, content_type: Some(json!("text/html")), retry_after_ms: None },
             body: Body::NotJson(100),
         };
-        let error = gateway.api_error();
-        assert_eq!(error.message, "HTTP 502 Bad Gateway: the body (text/html, 100 bytes) is not a Looker error");
+        let error = Error::Api(gateway.api_error()).in_context(&|| "get render task 1".into());
+        assert_eq!(error.message(), "get render task 1: 502 Bad Gateway; the body (text/html, 100 bytes) is not a Looker error");
+        let Error::Api(error) = error else { panic!() };
         assert_eq!(error.documentation_url, None);
         let error = answer(599, r#"{"message":null,"documentation_url":"https://d"}"#).api_error();
-        assert_eq!(error.message, "HTTP 599: the body has no Looker message");
+        assert_eq!((error.looker_message, error.body.as_deref()), (None, Some("the body has no Looker message")));
+        let message = |status, body| Error::Api(answer(status, body).api_error()).message();
+        assert_eq!(message(599, r#"{"message":null}"#), ": 599; the body has no Looker message");
         assert_eq!(error.documentation_url, Some(json!("https://d")));
-        assert!(answer(500, r#"{"message":""}"#).api_error().message.starts_with("HTTP 500 Internal Server Error"));
-        assert!(answer(503, r#"["x"]"#).api_error().message.starts_with("HTTP 503 Service Unavailable"));
+        assert!(message(500, r#"{"message":""}"#).starts_with(": 500 Internal Server Error; "));
+        assert!(message(503, r#"["x"]"#).starts_with(": 503 Service Unavailable; "));
         // Details that are not Looker's shape are left out, the rest kept.
         let error = answer(422, r#"{"message":"m","documentation_url":7,"errors":[{"field":1}]}"#).api_error();
-        assert_eq!((error.message.as_str(), error.documentation_url, error.errors), ("m", None, None));
+        assert_eq!((error.looker_message.as_deref(), error.documentation_url, error.errors), (Some("m"), None, None));
     }
 
     #[test]

@@ -27,11 +27,11 @@ fuzz_target!(|data: &[u8]| {
         Err(Error::Api(error)) => {
             assert!(!success);
             assert_eq!(error.status, response.status);
-            assert!(!error.message.is_empty(), "an API error without a message");
+            assert!(error.looker_message.is_some() || error.body.is_some(), "an API error that says nothing");
         }
-        Err(Error::Response(message)) => {
+        Err(Error::Response { problem, .. }) => {
             assert!(success);
-            assert!(message.contains("RenderTask"), "{message:?}");
+            assert!(problem.contains("RenderTask"), "{problem:?}");
         }
         Err(other) => panic!("checking gave {other:?}"),
     }

@@ -121,7 +121,8 @@ describe('looker-render/extension', { skip }, () => {
     await assert.rejects(looker.renderTask('no-such-task'), (error) => {
       assert.ok(error instanceof lib.LookerApiError);
       assert.equal(error.status, 404);
-      assert.equal(error.message, 'Not found');
+      assert.equal(error.lookerMessage, 'Not found');
+      assert.match(error.message, /^get render task no-such-task: 404 Not found/);
       assert.match(error.documentation_url, /^https:\/\//);
       return true;
     });

@@ -103,7 +103,7 @@ test('bad credentials: a LookerApiError saying the login failed, without the sec
   const error = await client.renderTask(TASK).then(() => assert.fail('resolved'), (e) => e);
   assert.ok(error instanceof LookerApiError);
   assert.equal(error.status, 404);
-  assert.match(error.message, /^Looker login failed: .*check clientId and clientSecret/);
+  assert.match(error.message, /^log in to Looker: 404 .*Check clientId and clientSecret/);
   for (const text of [error.message, String(error), error.stack, JSON.stringify(error), inspect(error)]) {
     assert.ok(!text.includes(secret), text);
   }

@@ -88,22 +88,27 @@ test('a 404 is a LookerApiError with Looker\'s message and link', async () => {
   assert.ok(error instanceof LookerApiError && error instanceof LookerError && error instanceof Error);
   assert.equal(error.name, 'LookerApiError');
   assert.equal(error.status, 404);
-  assert.equal(error.message, 'Not found');
+  // The message names the operation and its target; Looker's own words stay in lookerMessage.
+  assert.equal(error.lookerMessage, 'Not found');
+  assert.match(error.message, /^get render task no-such-task: 404 Not found/);
   assert.match(error.documentation_url, /^https:\/\//);
   assert.equal(error.errors, null);
-  assert.match(String(error), /^LookerApiError: Not found/);
+  assert.match(String(error), /^LookerApiError: get render task no-such-task: 404/);
 });
 
 test('400 and 429 keep their status; a missing token is a 401', async () => {
   await assert.rejects(client.renderTask('bad-request'), { name: 'LookerApiError', status: 400 });
   await assert.rejects(client.renderTask('rate-limited'), { name: 'LookerApiError', status: 429 });
   const wrongToken = new LookerClient({ baseUrl: sb.url, accessToken: 'not-a-token' });
-  await assert.rejects(wrongToken.renderTask(success.id), { status: 401, message: 'Requires authentication.' });
+  await assert.rejects(wrongToken.renderTask(success.id), (e) => e.status === 401 && e.lookerMessage === 'Requires authentication.'
+    // It says how the client signed in, never the token.
+    && /options\.accessToken/.test(e.message) && !e.message.includes('not-a-token'));
 });
 
 test('an error body that is not Looker JSON still gives a clear message', async () => {
   sb.addFault({ path: '^/render_tasks/', fault: 'status', status: 500, body: '<html>oops</html>', headers: { 'content-type': 'text/html' } });
-  await assert.rejects(client.renderTask(success.id), (e) => e instanceof LookerApiError && e.status === 500 && /^HTTP 500 Internal Server Error: the body \(text\/html/.test(e.message));
+  await assert.rejects(client.renderTask(success.id), (e) => e instanceof LookerApiError && e.status === 500
+    && e.lookerMessage === null && /: 500 Internal Server Error; the body \(text\/html/.test(e.message));
 });
 
 test('a 2xx that is not a RenderTask is a LookerResponseError saying what was wrong', async () => {
