@@ -1,7 +1,9 @@
 // LookerClient, the package's class: each method is one call into the wasm
 // core (`Core::call` in src/lib.rs), which checks the arguments and runs the
-// call through js/driver.js. Nothing is decided here. The types and docs of
-// every method are in src/types.d.ts.
+// call through js/driver.js; a batch is many renders (js/batch.js). Nothing
+// is decided here. The types and docs of every method are in src/types.d.ts.
+
+import { renderMany, renderAll } from './batch.js';
 
 // Method numbers, as src/lib.rs numbers them.
 const LOGIN = 0;
@@ -71,6 +73,18 @@ function lookerClientClass(Core) {
 
     render(request, options) {
       return this.#call(RENDER, request, options);
+    }
+
+    renderMany(requests, options) {
+      return renderMany(this, requests, options, this.#core.batch(requests, options));
+    }
+
+    renderAll(requests, options) {
+      try {
+        return renderAll(this.renderMany(requests, options), requests.length);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
   };
 }

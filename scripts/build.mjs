@@ -110,10 +110,12 @@ for (const file of readdirSync(nodeSnippets)) {
 }
 
 // LookerClient (js/client.js) is the class the entries export: thin methods
-// over the wasm's one export, `Core`.
-const clientSource = readFileSync(join(root, 'js/client.js'), 'utf8');
-writeFileSync(join(pkg, 'node/client.cjs'), toCommonJs('client.js', clientSource));
-writeFileSync(join(pkg, 'web/client.js'), clientSource);
+// over the wasm's one export, `Core`, and batches of renders (js/batch.js).
+for (const name of ['client', 'batch']) {
+  const source = readFileSync(join(root, `js/${name}.js`), 'utf8');
+  writeFileSync(join(pkg, `node/${name}.cjs`), toCommonJs(`${name}.js`, source).replace("require('./batch.js')", "require('./batch.cjs')"));
+  writeFileSync(join(pkg, `web/${name}.js`), source);
+}
 
 // The public error classes live in js/errors.js; the entries re-export them
 // beside LookerClient.

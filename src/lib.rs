@@ -107,6 +107,12 @@ impl Core {
         let on_progress = controls.on_progress.map_or(JsValue::UNDEFINED, |callback| callback.0);
         Ok(js::drive(&self.inner.io, call, signal, on_progress, controls.deadline_ms))
     }
+
+    /// Checks the arguments of `renderAll`/`renderMany` (every request,
+    /// before anything is sent): the number of renders to keep in flight.
+    pub fn batch(&self, requests: JsValue, options: JsValue) -> Result<u32, JsValue> {
+        input::batch(&Js(requests), &Js(options)).map_err(argument_error)
+    }
 }
 
 /// A call in progress, which `js/driver.js` drives.

@@ -58,10 +58,24 @@ export interface WaitOptions {
 export type ResultFormat = 'png' | 'jpg' | 'pdf';
 export type PdfPaperSize = 'letter' | 'legal' | 'tabloid' | 'a0' | 'a1' | 'a2' | 'a3' | 'a4' | 'a5';
 
-/** The body of Looker's "Create Dashboard Render Task". */
+/**
+ * Dashboard filters as an object: each filter's name and its value (a Looker
+ * filter expression such as `'7 days'` or `'>= 100'`), or an array of values.
+ * Written as Looker's dashboard URLs write them: names and values
+ * percent-encoded, several values joined with commas, a comma inside one
+ * value escaped as `^,` (and a caret as `^^`).
+ */
+export type DashboardFilters = Record<string, string | number | ReadonlyArray<string | number>>;
+
+/** The body of Looker's "Create Dashboard Render Task". Members this type lacks are sent on as given (a newer Looker may take more). */
 export interface CreateDashboardRenderTask {
-  /** Filter values to apply to the dashboard queries, in URL query format: `'Region=EMEA&Date=7 days'`. */
-  dashboard_filters?: string;
+  /**
+   * Filter values to apply to the dashboard queries: an object
+   * (`{ Region: 'EMEA', 'Order Date': '7 days', Tags: ['a,b', 'c'] }`), or
+   * the URL query string Looker takes, sent as it is
+   * (`'Region=EMEA&Order%20Date=7%20days'`).
+   */
+  dashboard_filters?: string | DashboardFilters;
   /** Dashboard layout style. */
   dashboard_style?: 'tiled' | 'single_column';
   /** IDs of tabs to render (ID on a UDD and a tab label on LookML dashboards). */
@@ -109,6 +123,23 @@ export interface RenderResult extends RenderTaskResults {
   task: RenderTask;
 }
 
+/** Options of `renderAll` and `renderMany`. */
+export interface BatchOptions {
+  /** Renders in flight at once, 1 to 64 (default 2: Looker's renderer runs two jobs at once by default). */
+  concurrency?: number;
+  /** Gives up on one render after this many milliseconds (default 600000); the others go on. */
+  timeoutMs?: number;
+  /** Stops the whole batch at once: `renderAll` rejects, `renderMany`'s loop throws, with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called once per status change of each render, with its index in `requests`. */
+  onProgress?: (index: number, task: RenderTask) => void;
+}
+
+/** How one render of a batch ended: its result, or the error `render` would have rejected with. */
+export type RenderOutcome =
+  | ({ ok: true } & RenderResult)
+  | { ok: false; error: Error };
+
 /** A client for Looker's render-task API. */
 export declare class LookerClient {
   /** Creates a client; checks the options, sends nothing. */
@@ -145,4 +176,18 @@ export declare class LookerClient {
   waitForRenderTask(renderTaskId: string, options?: WaitOptions): Promise<RenderTask>;
   /** The whole job: create a render task, wait for it, download the result. */
   render(request: RenderRequest, options?: WaitOptions): Promise<RenderResult>;
+  /**
+   * Renders many, `concurrency` at a time, sharing the client's login,
+   * backoff and retry budget: resolves in input order with one outcome per
+   * request. One failure never rejects the whole; it rejects only on a bad
+   * request (a `TypeError`/`RangeError` naming its index, before anything is
+   * sent) or when `signal` aborts.
+   */
+  renderAll(requests: readonly RenderRequest[], options?: BatchOptions): Promise<RenderOutcome[]>;
+  /**
+   * The same work as `renderAll`, yielding each outcome with its `index` as
+   * it finishes. Leaving the loop early cancels the renders still going.
+   * Throws at once on a bad request.
+   */
+  renderMany(requests: readonly RenderRequest[], options?: BatchOptions): AsyncGenerator<RenderOutcome & { index: number }, void, undefined>;
 }

@@ -21,12 +21,13 @@
 use crate::auth::{self, Auth, Session, TokenState, LOGIN_CONTEXT};
 use crate::error::{ArgumentError, Error};
 use crate::params::RenderKind;
-use crate::poll::{Next, Outcome, PollSchedule, Wait, NOT_READY_DEFAULT_MS};
+use crate::poll::{Learned, Next, Outcome, PollSchedule, Wait, NOT_READY_DEFAULT_MS};
 use crate::request::{self, CreateRenderTask, Fields, Request};
 use crate::response::{Answer, Body};
 use crate::retry::{Attempt, Decision, Idempotency, RetryPolicy};
 use crate::schema::{self, RENDER_TASK};
 use crate::text;
+use crate::throttle::{Gate, Health, Throttle};
 use crate::url::{path_of, ApiBase};
 use crate::value::Value;
 
@@ -63,13 +64,17 @@ pub struct Client<V> {
     pub config: Config,
     /// The token and login state.
     pub session: Session<V>,
+    /// The shared backoff and retry budget of its calls.
+    pub throttle: Throttle,
+    /// How long renders of each target took.
+    pub learned: Learned,
     random: u64,
 }
 
 impl<V: Clone> Client<V> {
     /// A client; `seed` seeds the jitter (any value; the I/O layer gives a random one).
     pub fn new(config: Config, session: Session<V>, seed: u64) -> Self {
-        Self { config, session, random: seed | 1 }
+        Self { config, session, throttle: Throttle::default(), learned: Learned::default(), random: seed | 1 }
     }
 
     /// A number in `[0, 1)` (xorshift64*), for jitter.
@@ -258,6 +263,7 @@ impl<V: Value> Call<V> {
             State::Reported(outcome) => self.after_report(client, outcome, now_ms),
             State::Sleeping(Purpose::Poll) => self.poll(client, now_ms),
             State::Sleeping(Purpose::Results) => self.download(client, now_ms),
+            State::Sleeping(Purpose::Create) => self.create(client, now_ms),
             State::Sleeping(_) => self.finish(client, Err(self.timeout_error())),
             State::Done => Step::Done(Err(internal_error())),
         }
@@ -290,10 +296,9 @@ impl<V: Value> Call<V> {
                 self.task_id = id.clone();
                 self.poll(client, now_ms)
             }
-            Op::Render { task, timeout_ms } => {
+            Op::Render { timeout_ms, .. } => {
                 self.wait = Some(Wait::new(config.poll, now_ms, *timeout_ms));
-                let request = request::create_render_task(&config.base, task);
-                self.exchange(client, Purpose::Create, Exchange::new(Some(request), now_ms), now_ms)
+                self.create(client, now_ms)
             }
             Op::Login => match config.auth {
                 Auth::Credentials { .. } => {
@@ -314,7 +319,7 @@ impl<V: Value> Call<V> {
     }
 
     fn exchange(&mut self, client: &mut Client<V>, purpose: Purpose, exchange: Exchange, now_ms: f64) -> Step<V> {
-        self.exchange = exchange;
+        self.exchange = Exchange { in_job: self.wait.is_some(), ..exchange };
         self.state = State::Exchanging(purpose);
         self.step(client, Event::Start, now_ms)
     }
@@ -325,6 +330,29 @@ impl<V: Value> Call<V> {
             wait.polled();
         }
         self.exchange(client, Purpose::Poll, Exchange::new(Some(request), now_ms), now_ms)
+    }
+
+    /// The create of a render.
+    fn create(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
+        let Op::Render { task, .. } = &self.op else {
+            return self.finish(client, Err(internal_error()));
+        };
+        let request = request::create_render_task(&client.config.base, task);
+        self.exchange(client, Purpose::Create, Exchange::new(Some(request), now_ms), now_ms)
+    }
+
+    /// A stage of a render or wait met a busy server (429, 503) after its
+    /// request's own retries: it tries again after the client's pause (the
+    /// next request waits it out) or what the server asked, within the
+    /// deadline; past it, `error` is the call's.
+    fn later(&mut self, client: &mut Client<V>, purpose: Purpose, error: Error<V>, retry_after_ms: Option<f64>, now_ms: f64) -> Step<V> {
+        let remaining = self.wait.as_ref().map_or(0.0, |wait| wait.remaining_ms(now_ms));
+        let delay = retry_after_ms.unwrap_or(0.0);
+        if delay >= remaining {
+            return self.finish(client, Err(error));
+        }
+        self.state = State::Sleeping(purpose);
+        Step::Sleep(delay)
     }
 
     fn download(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
@@ -362,9 +390,16 @@ impl<V: Value> Call<V> {
                     self.state = State::Sleeping(Purpose::Results);
                     Step::Sleep(delay)
                 }
+                Err(Error::Api(error)) if is_busy(error.status) && self.wait.is_some() => {
+                    self.later(client, Purpose::Results, Error::Api(error), None, now_ms)
+                }
                 Err(error) => self.finish(client, Err(error)),
             },
             Purpose::Create => {
+                if is_busy(answer.head.status) {
+                    let retry_after_ms = answer.head.retry_after_ms;
+                    return self.later(client, Purpose::Create, Error::Api(answer.api_error()), retry_after_ms, now_ms);
+                }
                 let task = match answer.checked(&RENDER_TASK, "RenderTask") {
                     Ok(task) => task,
                     Err(error) => return self.finish(client, Err(error)),
@@ -373,10 +408,13 @@ impl<V: Value> Call<V> {
                     Some(id) => self.task_id = id,
                     None => return self.finish(client, Err(Error::response("the created render task has no id"))),
                 }
+                if let (Op::Render { task: request, .. }, Some(wait)) = (&self.op, &mut self.wait) {
+                    wait.created(now_ms, client.learned.expect(&target_key(request)));
+                }
                 self.saw(client, task, now_ms)
             }
             Purpose::Poll => {
-                if answer.head.status == 429 {
+                if is_busy(answer.head.status) {
                     // Still busy after the request's own retries: poll later, as it asks.
                     if let Some(wait) = &mut self.wait {
                         wait.rate_limited(answer.head.retry_after_ms);
@@ -407,7 +445,7 @@ impl<V: Value> Call<V> {
         let Some(wait) = &mut self.wait else {
             return self.finish(client, Ok(Output::Task(task)));
         };
-        let (changed, outcome) = wait.saw(status.as_deref());
+        let (changed, outcome) = wait.saw(status.as_deref(), now_ms);
         self.task = Some(task.clone());
         if changed {
             self.state = State::Reported(outcome);
@@ -419,7 +457,12 @@ impl<V: Value> Call<V> {
     fn after_report(&mut self, client: &mut Client<V>, outcome: Outcome, now_ms: f64) -> Step<V> {
         match outcome {
             Outcome::Succeeded => match (&self.op, self.task.clone()) {
-                (Op::Render { .. }, _) => self.download(client, now_ms),
+                (Op::Render { task, .. }, _) => {
+                    if let Some(wait) = &self.wait {
+                        client.learned.record(target_key(task), wait.took_ms());
+                    }
+                    self.download(client, now_ms)
+                }
                 (_, Some(task)) => self.finish(client, Ok(Output::Task(task))),
                 (_, None) => self.finish(client, Err(internal_error())),
             },
@@ -497,6 +540,11 @@ fn creating(task: &CreateRenderTask) -> String {
     text!("create a ", task.format.label(), " render task for ", task.kind.noun(), " ", task.id)
 }
 
+/// What [`Learned`] keys render times by: kind, id, format and size.
+fn target_key(task: &CreateRenderTask) -> String {
+    text!(task.kind.name(), "/", task.id, "/", task.format.as_str(), "/", task.width, "x", task.height)
+}
+
 /// `the PNG of look 7`.
 fn target(task: &CreateRenderTask) -> String {
     let kind: RenderKind = task.kind;
@@ -507,6 +555,12 @@ fn target(task: &CreateRenderTask) -> String {
 /// (an event out of turn, results not read as bytes): never in a correct build.
 fn internal_error<V>() -> Error<V> {
     Error::response("looker-render internal error: the I/O layer and the core disagree")
+}
+
+/// Whether `status` says the server is busy (429) or unavailable (503): a
+/// render or wait tries again later rather than failing.
+fn is_busy(status: u16) -> bool {
+    matches!(status, 429 | 503)
 }
 
 /// A finished task's bytes and content type, or why not.
@@ -548,6 +602,13 @@ struct Exchange {
     waited: Option<u32>,
     /// The login this exchange is making for the client.
     login: Option<Login>,
+    /// The request is the probe after a pause of the client ([`Gate::Probe`]).
+    probe: bool,
+    /// The request is a stage of a wait or render, whose own deadline bounds
+    /// a pause: the request's deadline starts when it is first sent.
+    in_job: bool,
+    /// It was sent at least once.
+    sent: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -568,6 +629,8 @@ enum Phase {
     Backoff,
     LoggingIn,
     LoginBackoff,
+    /// Waiting for the client's pause to end ([`Throttle`](crate::throttle::Throttle)).
+    Paused,
 }
 
 enum Exchanged<V> {
@@ -592,6 +655,9 @@ impl Exchange {
             renewed: false,
             waited: None,
             login: None,
+            probe: false,
+            in_job: false,
+            sent: false,
         }
     }
 
@@ -614,19 +680,25 @@ impl Exchange {
                     "must resolve to a non-empty string without control characters",
                 )))),
             },
-            (Phase::Ready, _) | (Phase::Backoff, Event::Woke) => self.send(client, now_ms),
+            (Phase::Ready, _) | (Phase::Backoff | Phase::Paused, Event::Woke) => self.send(client, now_ms),
             (Phase::Sending, Event::Answer(answer)) => self.answered(client, answer, now_ms),
-            (Phase::Sending, Event::NoAnswer) => self.failed(client, Attempt::Network, None, now_ms),
+            (Phase::Sending, Event::NoAnswer) => {
+                self.health(client, Health::Failing, None, now_ms);
+                self.failed(client, Attempt::Network, None, now_ms)
+            }
             (Phase::Sending, Event::TimedOut) => {
+                self.health(client, Health::Failing, None, now_ms);
                 Exchanged::Done(Err(Error::RequestTimeout { context: String::new(), timeout_ms: client.config.timeout_ms }))
             }
             (Phase::LoginBackoff, Event::Woke) => self.send_login(client, now_ms),
             (Phase::LoggingIn, Event::Answer(answer)) => self.logged_in(client, answer, now_ms),
             (Phase::LoggingIn, Event::NoAnswer) => {
+                self.health(client, Health::Failing, None, now_ms);
                 let path = self.login.as_ref().map_or("", |login| path_of(&login.request.url)).to_owned();
                 self.login_failed(client, Error::Network { context: LOGIN_CONTEXT.into(), path })
             }
             (Phase::LoggingIn, Event::TimedOut) => {
+                self.health(client, Health::Failing, None, now_ms);
                 let timeout_ms = client.config.timeout_ms;
                 self.login_failed(client, Error::RequestTimeout { context: LOGIN_CONTEXT.into(), timeout_ms })
             }
@@ -677,16 +749,40 @@ impl Exchange {
         let Some(request) = &self.request else {
             return Exchanged::Done(Ok(None));
         };
+        if self.in_job && !self.sent {
+            self.started_ms = now_ms;
+        }
+        let remaining_ms = client.config.timeout_ms - (now_ms - self.started_ms);
+        match client.throttle.gate(now_ms) {
+            Gate::Open => {}
+            Gate::Probe => self.probe = true,
+            Gate::Wait(ms) if self.in_job || ms < remaining_ms => {
+                self.phase = Phase::Paused;
+                return Exchanged::Io(Step::Sleep(ms));
+            }
+            // A call that cannot wait the pause out within its deadline asks
+            // anyway: the server's answer (another 503, say) is the caller's.
+            Gate::Wait(_) => {}
+        }
         self.phase = Phase::Sending;
-        Exchanged::Io(Step::Send {
-            request: request.clone(),
-            token: self.token.clone(),
-            remaining_ms: client.config.timeout_ms - (now_ms - self.started_ms),
-        })
+        self.sent = true;
+        Exchanged::Io(Step::Send { request: request.clone(), token: self.token.clone(), remaining_ms })
+    }
+
+    /// Tells the client's throttle how the server answered.
+    fn health<V: Clone>(&mut self, client: &mut Client<V>, health: Health, retry_after_ms: Option<f64>, now_ms: f64) {
+        self.probe = false;
+        let random = client.random();
+        // A server asking for longer than the retry policy honours is not
+        // waited for: the call gets its error, and the client pauses as if
+        // it had asked nothing.
+        let retry_after_ms = retry_after_ms.filter(|ms| *ms <= client.config.retry.max_retry_after_ms);
+        client.throttle.answered(health, retry_after_ms, now_ms, random);
     }
 
     fn answered<V: Value>(&mut self, client: &mut Client<V>, answer: Answer<V>, now_ms: f64) -> Exchanged<V> {
         let status = answer.head.status;
+        self.health(client, Health::of(Some(status)), answer.head.retry_after_ms, now_ms);
         if status == 401 && !self.renewed && client.config.auth.renews() {
             // The token may have expired early or been revoked: one new token, one repeat.
             self.renewed = true;
@@ -718,7 +814,12 @@ impl Exchange {
         };
         let remaining = client.config.timeout_ms - (now_ms - self.started_ms);
         let random = client.random();
-        match client.config.retry.decide(request.idempotency(), attempt, self.retries, random, remaining) {
+        // Past the client's retry budget, a failure is the caller's at once.
+        let decision = match client.throttle.may_retry() {
+            true => client.config.retry.decide(request.idempotency(), attempt, self.retries, random, remaining),
+            false => Decision::GiveUp,
+        };
+        match decision {
             Decision::RetryAfter(ms) => {
                 self.retries += 1;
                 self.phase = Phase::Backoff;
@@ -744,10 +845,11 @@ impl Exchange {
     }
 
     fn logged_in<V: Value>(&mut self, client: &mut Client<V>, answer: Answer<V>, now_ms: f64) -> Exchanged<V> {
+        self.health(client, Health::of(Some(answer.head.status)), answer.head.retry_after_ms, now_ms);
         let Some(login) = &mut self.login else {
             return self.authorize(client, now_ms);
         };
-        if !answer.head.is_success() {
+        if !answer.head.is_success() && client.throttle.may_retry() {
             let attempt = Attempt::Status(answer.head.status, answer.head.retry_after_ms);
             let remaining = client.config.timeout_ms - (now_ms - login.started_ms);
             let random = client.random();
@@ -780,6 +882,9 @@ impl Exchange {
     fn cancel<V: Clone>(&mut self, client: &mut Client<V>) {
         if self.login.take().is_some() {
             client.session.login_abandoned();
+        }
+        if std::mem::take(&mut self.probe) {
+            client.throttle.probe_abandoned();
         }
     }
 }
@@ -891,6 +996,133 @@ mod tests {
             };
         }
         panic!("the call did not end");
+    }
+
+    /// Runs `ops` at once on one client, on a virtual clock (each request
+    /// takes 1 ms): what each ended with, and every request the server saw.
+    fn run_together(client: &mut Client<Json>, ops: Vec<Op>, mut server: impl FnMut(&Seen) -> Reply) -> (Vec<Result<Output<Json>, Error<Json>>>, Vec<Seen>) {
+        let mut calls: Vec<(Call<Json>, f64, Option<Event<Json>>)> = ops.into_iter().map(|op| (Call::new(op), 0.0, Some(Event::Start))).collect();
+        let mut results: Vec<Option<Result<Output<Json>, Error<Json>>>> = calls.iter().map(|_| None).collect();
+        let mut seen = Vec::new();
+        for _ in 0..100_000 {
+            // The call whose next event comes first.
+            let Some(index) = (0..calls.len()).filter(|&i| calls[i].2.is_some()).min_by(|&a, &b| calls[a].1.total_cmp(&calls[b].1)) else {
+                return (results.into_iter().map(Option::unwrap).collect(), seen);
+            };
+            let (call, at, event) = &mut calls[index];
+            let now = *at;
+            let step = call.step(client, event.take().unwrap(), now);
+            client.session.take_settled();
+            let (next_at, next) = match step {
+                Step::Send { request, token, .. } => {
+                    let request_seen = Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
+                    let reply = server(&request_seen);
+                    seen.push(request_seen);
+                    let event = match reply {
+                        Reply::NoAnswer => Event::NoAnswer,
+                        Reply::Answer(code, retry_after, body) => {
+                            let body = match (body, request.expect) {
+                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
+                                (body, _) => body,
+                            };
+                            Event::Answer(Answer { head: Head::new(code, Some(json!("application/json")), retry_after, now + 1.0), body })
+                        }
+                    };
+                    (now + 1.0, Some(event))
+                }
+                Step::Sleep(ms) => (now + ms, Some(Event::Woke)),
+                Step::Progress(_) => (now, Some(Event::Woke)),
+                Step::Done(result) => {
+                    results[index] = Some(result);
+                    (now, None)
+                }
+                other => panic!("{other:?}"),
+            };
+            calls[index].1 = next_at;
+            calls[index].2 = next;
+        }
+        panic!("the calls did not end");
+    }
+
+    /// A server whose renders each take `render_ms` from their creation.
+    fn renderer(render_ms: f64) -> impl FnMut(&Seen) -> Reply {
+        let mut created: Vec<f64> = Vec::new();
+        move |seen: &Seen| {
+            if seen.method == Method::Post {
+                created.push(seen.at);
+                return ok(task(&(created.len() - 1).to_string(), "enqueued_for_query"));
+            }
+            let id: usize = seen.path.split('/').nth(4).and_then(|id| id.parse().ok()).unwrap();
+            match (seen.path.ends_with("/results"), seen.at - created[id] >= render_ms) {
+                (true, _) => Reply::Answer(200, None, Body::Json(json!("PNG"))),
+                (false, true) => ok(task(&id.to_string(), "success")),
+                (false, false) => ok(task(&id.to_string(), "rendering")),
+            }
+        }
+    }
+
+    fn render_op() -> Op {
+        Op::Render { task: Box::new(create()), timeout_ms: 600_000.0 }
+    }
+
+    #[test]
+    fn a_busy_answer_pauses_every_call_of_the_client() {
+        let mut client = token_client();
+        let mut first = true;
+        let wait = Op::Wait { id: "b".into(), timeout_ms: 60_000.0 };
+        let (results, seen) = run_together(&mut client, vec![get("a"), wait], |_| match std::mem::take(&mut first) {
+            true => status(503, Some("3")),
+            false => ok(task("a", "success")),
+        });
+        assert!(results.iter().all(Result::is_ok));
+        // One 503 at 0 ms: the wait's first poll (due at 400 ms) waited the
+        // 3 s out too, and one request went first as a probe.
+        let times: Vec<f64> = seen.iter().map(|s| s.at).collect();
+        assert_eq!(times.iter().filter(|&&t| t > 0.0 && t < 3_000.0).count(), 0, "{times:?}");
+        assert_eq!(seen.len(), 3);
+        assert!(seen[2].at > seen[1].at, "{times:?}");
+    }
+
+    #[test]
+    fn renders_live_through_an_outage_with_few_requests_and_no_herd() {
+        let mut client = token_client();
+        let mut render = renderer(4_000.0);
+        let outage = 2_000.0..12_000.0;
+        let ops: Vec<Op> = (0..8).map(|_| render_op()).collect();
+        let (results, seen) = run_together(&mut client, ops, |seen| {
+            if outage.contains(&seen.at) { status(503, None) } else { render(seen) }
+        });
+        assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().filter_map(|r| r.as_ref().err().map(Error::message)).collect::<Vec<_>>());
+        let during = seen.iter().filter(|s| outage.contains(&s.at)).count();
+        // Eight renders polling through ten seconds of 503s: a probe per pause, not a stream.
+        assert!(during <= 10, "{during} requests during the outage");
+        // When it comes back: one probe first, then the rest.
+        let after: Vec<f64> = seen.iter().map(|s| s.at).filter(|t| *t >= outage.end).collect();
+        assert!(after.len() >= 2 && after[1] > after[0], "{after:?}");
+    }
+
+    #[test]
+    fn the_retry_budget_holds_retries_down_when_everything_fails() {
+        let mut client = token_client();
+        let ops: Vec<Op> = (0..40).map(|n| get(&n.to_string())).collect();
+        let (results, seen) = run_together(&mut client, ops, |_| status(502, None));
+        assert!(results.iter().all(|r| r.as_ref().is_err_and(|e| e.status() == Some(502))));
+        // Without the budget: 40 × 4. With it: the 40, and a few retries.
+        assert!(seen.len() <= 46, "{} requests", seen.len());
+    }
+
+    #[test]
+    fn renders_of_a_target_seen_before_are_polled_near_their_finish() {
+        let mut client = token_client();
+        let mut server = renderer(4_000.0);
+        let (first, seen_first) = run_together(&mut client, vec![render_op()], &mut server);
+        let (second, seen_second) = run_together(&mut client, vec![render_op()], &mut server);
+        assert!(first[0].is_ok() && second[0].is_ok());
+        let polls = |seen: &[Seen]| seen.iter().filter(|s| s.method == Method::Get && !s.path.ends_with("/results")).count();
+        assert!(polls(&seen_second) * 2 <= polls(&seen_first), "{} then {}", polls(&seen_first), polls(&seen_second));
+        // And the finish is seen soon: within half a second.
+        let done = seen_second.iter().find(|s| s.path.ends_with("/results")).unwrap().at - seen_second[0].at;
+        assert!(done < 4_000.0 + 600.0, "{done}");
     }
 
     fn get(id: &str) -> Op {

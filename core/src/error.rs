@@ -21,6 +21,9 @@ pub struct ArgumentError {
     pub rule: &'static str,
     /// What was given, when the message shows it.
     pub given: Given,
+    /// For a mistake in one request of a batch, its index: the message then
+    /// says `requests[3]` where it would say `request`.
+    pub item: Option<usize>,
 }
 
 /// What a message shows of the value given.
@@ -39,22 +42,29 @@ pub enum Given {
     /// A key the object does not take (the message names it instead of
     /// `key`), and what was probably meant.
     Unknown(String, Option<Hint>),
+    /// The entry of a map that is wrong: `; the value of "Region" is not`.
+    At(String),
 }
 
 impl ArgumentError {
     /// A `TypeError`: the wrong type, or missing.
     pub const fn type_error(object: &'static str, key: &'static str, rule: &'static str) -> Self {
-        Self { range: false, object, key, rule, given: Given::Nothing }
+        Self { range: false, object, key, rule, given: Given::Nothing, item: None }
     }
 
     /// A `RangeError`: the right type, a wrong value.
     pub const fn range_error(object: &'static str, key: &'static str, rule: &'static str, given: Given) -> Self {
-        Self { range: true, object, key, rule, given }
+        Self { range: true, object, key, rule, given, item: None }
     }
 
     /// The same mistake, showing `given`.
     pub fn given(self, given: Given) -> Self {
         Self { given, ..self }
+    }
+
+    /// The same mistake, in request number `index` of a batch.
+    pub fn at_item(self, index: usize) -> Self {
+        Self { item: Some(index), ..self }
     }
 
     /// The message: `options.timeoutMs must be a positive number of milliseconds, not -1`.
@@ -63,7 +73,16 @@ impl ArgumentError {
             Given::Unknown(key, _) => key.as_str(),
             _ => self.key,
         };
-        let mut out = String::from(self.object);
+        let mut out = String::new();
+        match (self.item, self.object.strip_prefix("request")) {
+            (Some(index), Some(rest)) => {
+                out.push_str("requests[");
+                crate::text::put_u64(index as u64, &mut out);
+                out.push_str("]");
+                out.push_str(rest);
+            }
+            _ => out.push_str(self.object),
+        }
         if !self.object.is_empty() && !key.is_empty() {
             out.push_str(".");
         }
@@ -102,6 +121,11 @@ impl ArgumentError {
                 out.push_str(note);
             }
             Given::Unknown(_, None) => {}
+            Given::At(name) => {
+                out.push_str("; the value of \"");
+                out.push_str(name);
+                out.push_str("\" is not");
+            }
         }
         out
     }

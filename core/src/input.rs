@@ -7,6 +7,7 @@
 use crate::auth::{self, Auth, AuthMode, AuthOptions, Session};
 use crate::call::{Config, Op, DEFAULT_MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS};
 use crate::error::{ArgumentError, Given};
+use crate::filters;
 use crate::models::CreateDashboardRenderTask;
 use crate::params::{RenderKind, ResultFormat, DASHBOARD_STYLES, DASHBOARD_STYLE_RULE, MAX_DIMENSION, PDF_PAPER_SIZES, PDF_PAPER_SIZE_RULE};
 use crate::poll::{PollSchedule, DEFAULT_WAIT_TIMEOUT_MS};
@@ -35,6 +36,8 @@ pub enum Type {
     Strings,
     /// A string or an array of strings (`fields`).
     StringOrStrings,
+    /// A string, or an object of filter values (`dashboard_filters`).
+    StringOrObject,
 }
 
 impl Type {
@@ -49,6 +52,7 @@ impl Type {
             Self::Object => "must be an object",
             Self::Strings => "must be an array of strings",
             Self::StringOrStrings => "must be a string or an array of strings",
+            Self::StringOrObject => "must be a string (a URL query) or an object of filter values",
         }
     }
 
@@ -62,6 +66,7 @@ impl Type {
             Self::Object => value.kind() == Kind::Object,
             Self::Strings => string_list(value).is_some(),
             Self::StringOrStrings => value.kind() == Kind::String || string_list(value).is_some(),
+            Self::StringOrObject => matches!(value.kind(), Kind::String | Kind::Object),
         }
     }
 }
@@ -363,7 +368,7 @@ const DASHBOARD_REQUEST: Keys = Keys { unknown: NOT_A_REQUEST_KEY, keys: REQUEST
 /// a newer Looker may take more; the others are sent on as they are.
 const DASHBOARD_BODY: Keys = Keys {
     unknown: None,
-    keys: &[("dashboard_filters", Type::String), ("dashboard_style", Type::String), ("tab_ids", Type::Strings)],
+    keys: &[("dashboard_filters", Type::StringOrObject), ("dashboard_style", Type::String), ("tab_ids", Type::Strings)],
 };
 
 fn controls<V: Value>(options: &Object<V>, deadline_ms: Option<f64>) -> Controls<V> {
@@ -428,10 +433,50 @@ pub fn render<V: Value>(request: &V, options: &V) -> Result<(Op, Controls<V>), A
     Ok((Op::Render { task, timeout_ms }, controls))
 }
 
+/// The most renders a batch may have in flight.
+pub const MAX_CONCURRENCY: u32 = 64;
+
+/// Renders in flight in a batch when not told: Looker's renderer runs two
+/// render jobs at once by default (`--concurrent-render-jobs`).
+pub const DEFAULT_CONCURRENCY: u32 = 2;
+
+/// The options of `renderAll` and `renderMany`.
+const BATCH: Keys = Keys {
+    unknown: NOT_AN_OPTION,
+    keys: &[
+        ("concurrency", Type::Number),
+        ("timeoutMs", Type::Number),
+        ("signal", Type::Signal),
+        ("onProgress", Type::Function),
+    ],
+};
+
+/// `renderAll(requests, options)` and `renderMany(requests, options)`:
+/// every request checked before anything is sent (a mistake names its
+/// index), and the number of renders to keep in flight.
+pub fn batch<V: Value>(requests: &V, options: &V) -> Result<u32, ArgumentError> {
+    if requests.kind() != Kind::Array {
+        return Err(ArgumentError::type_error("", "requests", "must be an array of render requests"));
+    }
+    for (index, request) in requests.items().iter().enumerate() {
+        render_request(request, None).map_err(|error| error.at_item(index))?;
+    }
+    let options = Object::read(options, "options", BATCH)?;
+    wait_controls_of(&options)?;
+    match options.number("concurrency") {
+        None => Ok(DEFAULT_CONCURRENCY),
+        Some(n) if (1.0..=f64::from(MAX_CONCURRENCY)).contains(&n) && n.fract() == 0.0 => Ok(n as u32),
+        Some(n) => Err(ArgumentError::range_error("options", "concurrency", "must be a whole number from 1 to 64", Given::Number(n))),
+    }
+}
+
 fn wait_controls<V: Value>(options: &V) -> Result<(f64, Controls<V>), ArgumentError> {
-    let options = Object::read(options, "options", WAIT)?;
+    wait_controls_of(&Object::read(options, "options", WAIT)?)
+}
+
+fn wait_controls_of<V: Value>(options: &Object<V>) -> Result<(f64, Controls<V>), ArgumentError> {
     let timeout_ms = timeout(options.number("timeoutMs").unwrap_or(DEFAULT_WAIT_TIMEOUT_MS))?;
-    Ok((timeout_ms, controls(&options, Some(timeout_ms))))
+    Ok((timeout_ms, controls(options, Some(timeout_ms))))
 }
 
 /// Picks what a render request renders: exactly one of its four ids.
@@ -470,7 +515,7 @@ pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<B
     let format = ResultFormat::for_kind(kind, &format)
         .ok_or_else(|| ArgumentError::range_error("request", "result_format", kind.format_rule(), Given::Text(format)))?;
     let size = |key| match request.number(key) {
-        Some(number) => dimension(key, number),
+        Some(number) => dimension(key, number).map_err(|error| ArgumentError { object: "request", ..error }),
         None => Err(ArgumentError::type_error("request", key, "is required")),
     };
     let (width, height) = (size("width")?, size("height")?);
@@ -495,7 +540,10 @@ fn dashboard_options<V: Value>(request: &Object<V>) -> Result<DashboardOptions, 
                 }
             }
         }
-        body.dashboard_filters = object.string("dashboard_filters");
+        body.dashboard_filters = match object.get("dashboard_filters") {
+            Some(filters) if filters.kind() == Kind::Object => Some(filters::encode(filters, "request.body")?),
+            _ => object.string("dashboard_filters"),
+        };
         body.dashboard_style = object.string("dashboard_style");
         body.tab_ids = object.strings("tab_ids");
         if let Some(style) = body.dashboard_style.as_ref().filter(|style| !DASHBOARD_STYLES.contains(&style.as_str())) {
@@ -668,6 +716,34 @@ mod tests {
         assert!(type_err(wait_for_render_task(&json!("t"), &json!({"timeout": 1}))).ends_with("did you mean timeoutMs?"));
         assert!(type_err(create_dashboard_render_task(&json!({"dashboard_id": "4", "look_id": "7", "result_format": "pdf", "width": 1, "height": 1}), &json!(null)))
             .starts_with("request.look_id is not a property"));
+    }
+
+    #[test]
+    fn a_batch_checks_every_request_first_and_names_the_index() {
+        let look = json!({"look_id": "7", "result_format": "png", "width": 1, "height": 1});
+        assert_eq!(batch(&json!([look, look]), &json!(null)), Ok(DEFAULT_CONCURRENCY));
+        assert_eq!(batch(&json!([]), &json!({"concurrency": 64})), Ok(64));
+        let bad = json!([look, {"look_id": "7", "result_format": "png", "width": 0, "height": 1}]);
+        assert!(range(batch(&bad, &json!(null))).starts_with("requests[1].width"));
+        let bad = json!([look, look, {"dashboard_id": "1", "result_format": "pdf", "width": 1, "height": 1, "body": {"dashboard_style": "wide"}}]);
+        assert!(range(batch(&bad, &json!(null))).starts_with("requests[2].body.dashboard_style"));
+        assert!(type_err(batch(&json!([null]), &json!(null))).starts_with("requests[0]"));
+        assert_eq!(type_err(batch(&json!({}), &json!(null))), "requests must be an array of render requests");
+        for concurrency in [0.0, 65.0, 2.5, -1.0] {
+            assert!(range(batch(&json!([]), &json!({"concurrency": concurrency}))).starts_with("options.concurrency"));
+        }
+        assert!(type_err(batch(&json!([]), &json!({"timeout": 1}))).ends_with("did you mean timeoutMs?"));
+    }
+
+    #[test]
+    fn dashboard_filters_may_be_an_object() {
+        let request = |filters: Json| render_request(&json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "body": {"dashboard_filters": filters}}), None);
+        let task = request(json!({"Region": ["EMEA", "a,b"]})).unwrap();
+        assert_eq!(task.dashboard.body.dashboard_filters.as_deref(), Some("Region=EMEA%2Ca%5E%2Cb"));
+        let task = request(json!("Region=EMEA")).unwrap();
+        assert_eq!(task.dashboard.body.dashboard_filters.as_deref(), Some("Region=EMEA"));
+        assert!(type_err(request(json!(7))).starts_with("request.body.dashboard_filters must be a string (a URL query) or an object"));
+        assert!(type_err(request(json!({"Region": {}}))).contains("\"Region\""));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The core of looker-render: a client for Looker API 4.0's render-task
 //! endpoints with no I/O and no JavaScript. It holds the Looker contract
 //! ([`models`], [`schema`], [`params`]), the HTTP rules ([`url`], [`request`],
-//! [`response`], [`error`]), the policy ([`retry`], [`poll`], [`auth`]), the
+//! [`response`], [`error`]), the policy ([`retry`], [`throttle`], [`poll`], [`auth`]), the
 //! checks on callers' input ([`input`]) and, in [`call`], each call of the
 //! client as a state machine that an I/O layer drives: the wasm crate at the
 //! repository's root, with `fetch` and timers.
@@ -20,6 +20,7 @@ pub mod text;
 pub mod auth;
 pub mod call;
 pub mod error;
+pub mod filters;
 pub mod input;
 pub mod models;
 pub mod params;
@@ -29,5 +30,6 @@ pub mod response;
 pub mod retry;
 pub mod schema;
 pub mod suggest;
+pub mod throttle;
 pub mod url;
 pub mod value;

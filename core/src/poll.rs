@@ -1,6 +1,7 @@
-//! Waiting for a render task: the poll schedule, and the wait itself as
-//! state that events move (a task seen, a 429, the clock), so that the whole
-//! loop is tested without clocks or a network.
+//! Waiting for a render task: the poll schedule, what renders of the same
+//! target took before ([`Learned`]), and the wait itself as state that
+//! events move (a task seen, a 429, the clock), so that the whole loop is
+//! tested without clocks or a network.
 
 /// An exponential poll schedule with jitter and a cap.
 ///
@@ -68,6 +69,64 @@ pub const DEFAULT_WAIT_TIMEOUT_MS: f64 = 600_000.0;
 /// How long to wait on a 202 from the results without a usable `Retry-After`.
 pub const NOT_READY_DEFAULT_MS: f64 = 1_000.0;
 
+/// How many render times [`Learned`] keeps per target.
+const TIMES_KEPT: usize = 8;
+
+/// How many targets [`Learned`] keeps (the least recently rendered go first).
+const TARGETS_KEPT: usize = 32;
+
+/// The wait between polls once a render is expected to finish, in ms: a
+/// finish is then seen about a quarter of a second late on average.
+pub const EXPECTED_POLL_MS: f64 = 500.0;
+
+/// Renders of one target (the same kind, id, format and size) take about
+/// as long each time: the times a client saw, per target, so that a wait for
+/// the next one polls near its expected finish rather than all along.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Learned {
+    /// Targets and their last render times (ms from creation to success),
+    /// the most recently rendered last.
+    targets: Vec<(String, Vec<f64>)>,
+}
+
+/// What the renders of a target took: the shortest and longest of the last few.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Expected {
+    /// The shortest, in ms.
+    pub shortest_ms: f64,
+    /// The longest, in ms.
+    pub longest_ms: f64,
+}
+
+impl Learned {
+    /// What renders of `target` took, if any finished before.
+    pub fn expect(&self, target: &str) -> Option<Expected> {
+        let (_, times) = self.targets.iter().find(|(known, _)| known == target)?;
+        let shortest_ms = times.iter().copied().fold(f64::INFINITY, f64::min);
+        let longest_ms = times.iter().copied().fold(0.0, f64::max);
+        shortest_ms.is_finite().then_some(Expected { shortest_ms, longest_ms })
+    }
+
+    /// A render of `target` took `took_ms`.
+    pub fn record(&mut self, target: String, took_ms: f64) {
+        if !took_ms.is_finite() || took_ms < 0.0 {
+            return;
+        }
+        let mut times = match self.targets.iter().position(|(known, _)| *known == target) {
+            Some(at) => self.targets.remove(at).1,
+            None => Vec::new(),
+        };
+        if times.len() == TIMES_KEPT {
+            times.remove(0);
+        }
+        times.push(took_ms);
+        if self.targets.len() == TARGETS_KEPT {
+            self.targets.remove(0);
+        }
+        self.targets.push((target, times));
+    }
+}
+
 /// One wait for a task to finish: its deadline, the polls made, and the last
 /// status seen (for progress reports once per change).
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +138,13 @@ pub struct Wait {
     /// `None` before any task was seen; then the last status (which may be absent).
     last_status: Option<Option<String>>,
     retry_after_ms: Option<f64>,
+    /// What earlier renders of its target took, for a render.
+    expected: Option<Expected>,
+    /// When the task was created (ms since the epoch), last seen not
+    /// finished, and seen finished.
+    created_ms: f64,
+    pending_ms: f64,
+    finished_ms: f64,
 }
 
 /// What a task's status means for a wait.
@@ -95,7 +161,32 @@ pub enum Outcome {
 impl Wait {
     /// A wait that started at `now_ms` and gives up after `timeout_ms`.
     pub fn new(schedule: PollSchedule, now_ms: f64, timeout_ms: f64) -> Self {
-        Self { schedule, started_ms: now_ms, timeout_ms, polls: 0, last_status: None, retry_after_ms: None }
+        Self {
+            schedule,
+            started_ms: now_ms,
+            timeout_ms,
+            polls: 0,
+            last_status: None,
+            retry_after_ms: None,
+            expected: None,
+            created_ms: now_ms,
+            pending_ms: now_ms,
+            finished_ms: f64::NAN,
+        }
+    }
+
+    /// The task was created at `now_ms`; renders of its target took about
+    /// `expected` before, if any were seen.
+    pub fn created(&mut self, now_ms: f64, expected: Option<Expected>) {
+        self.created_ms = now_ms;
+        self.pending_ms = now_ms;
+        self.expected = expected;
+    }
+
+    /// How long the render took, from its creation to the middle of the
+    /// last two polls (the finish lies between them), once it succeeded.
+    pub fn took_ms(&self) -> f64 {
+        (self.pending_ms + self.finished_ms) / 2.0 - self.created_ms
     }
 
     /// The wait's deadline.
@@ -110,7 +201,7 @@ impl Wait {
 
     /// Records a task with `status`: whether its status changed (the first
     /// task seen is a change), and what it means.
-    pub fn saw(&mut self, status: Option<&str>) -> (bool, Outcome) {
+    pub fn saw(&mut self, status: Option<&str>, now_ms: f64) -> (bool, Outcome) {
         let changed = self.last_status.as_ref().map(Option::as_deref) != Some(status);
         if changed {
             self.last_status = Some(status.map(str::to_owned));
@@ -120,6 +211,10 @@ impl Wait {
             Some("failure") => Outcome::Failed,
             _ => Outcome::Pending,
         };
+        match outcome {
+            Outcome::Pending => self.pending_ms = now_ms,
+            _ => self.finished_ms = now_ms,
+        }
         (changed, outcome)
     }
 
@@ -139,9 +234,35 @@ impl Wait {
         self.polls = self.polls.saturating_add(1);
     }
 
-    /// Before the next poll: how long to sleep, or to give up.
+    /// Before the next poll: how long to sleep, or to give up. A render
+    /// whose target finished before is first polled a little before the
+    /// quickest of those finishes, then every [`EXPECTED_POLL_MS`] until
+    /// a while after the slowest; past that, or with nothing learned, on the
+    /// schedule.
     pub fn next(&mut self, now_ms: f64, random: f64) -> Next {
-        self.schedule.next(self.polls, random, self.retry_after_ms.take(), self.remaining_ms(now_ms))
+        let remaining_ms = self.remaining_ms(now_ms);
+        let retry_after_ms = self.retry_after_ms.take();
+        let expected = self.expected.and_then(|expected| {
+            let since = now_ms - self.created_ms;
+            let polled = self.polls > 0;
+            match (polled, expected) {
+                (false, _) => Some((expected.shortest_ms * 0.95 - since).max(self.schedule.first_ms)),
+                (true, Expected { longest_ms, .. }) if since < longest_ms * 1.25 + 1_000.0 => {
+                    let random = if random.is_nan() { 0.5 } else { random.clamp(0.0, 1.0) };
+                    Some(EXPECTED_POLL_MS * (1.0 + self.schedule.jitter * (2.0 * random - 1.0)))
+                }
+                _ => None,
+            }
+        });
+        match expected {
+            Some(delay) => PollSchedule { first_ms: delay, factor: 1.0, max_ms: delay, jitter: 0.0 }.next(
+                0,
+                random,
+                retry_after_ms,
+                remaining_ms,
+            ),
+            None => self.schedule.next(self.polls, random, retry_after_ms, remaining_ms),
+        }
     }
 }
 
@@ -203,11 +324,11 @@ mod wait_tests {
     #[test]
     fn progress_once_per_status_change() {
         let mut wait = Wait::new(PollSchedule::default(), 0.0, 10_000.0);
-        assert_eq!(wait.saw(Some("enqueued_for_query")), (true, Outcome::Pending));
-        assert_eq!(wait.saw(Some("enqueued_for_query")), (false, Outcome::Pending));
-        assert_eq!(wait.saw(None), (true, Outcome::Pending));
-        assert_eq!(wait.saw(Some("success")), (true, Outcome::Succeeded));
-        assert_eq!(wait.saw(Some("failure")), (true, Outcome::Failed));
+        assert_eq!(wait.saw(Some("enqueued_for_query"), 0.0), (true, Outcome::Pending));
+        assert_eq!(wait.saw(Some("enqueued_for_query"), 0.0), (false, Outcome::Pending));
+        assert_eq!(wait.saw(None, 0.0), (true, Outcome::Pending));
+        assert_eq!(wait.saw(Some("success"), 0.0), (true, Outcome::Succeeded));
+        assert_eq!(wait.saw(Some("failure"), 0.0), (true, Outcome::Failed));
         assert_eq!(wait.last_status(), Some("failure"));
     }
 
@@ -226,6 +347,45 @@ mod wait_tests {
         assert_eq!(poll(&mut wait), Next::Sleep(1_000.0));
         wait.rate_limited(None);
         assert_eq!(poll(&mut wait), Next::Sleep(1_000.0));
+    }
+
+    #[test]
+    fn learned_times_are_kept_per_target_and_bounded() {
+        let mut learned = Learned::default();
+        assert_eq!(learned.expect("look/7"), None);
+        for took in [4_000.0, 3_500.0, 4_600.0] {
+            learned.record("look/7".into(), took);
+        }
+        learned.record("look/7".into(), f64::NAN);
+        assert_eq!(learned.expect("look/7"), Some(Expected { shortest_ms: 3_500.0, longest_ms: 4_600.0 }));
+        for n in 0..10 {
+            learned.record("look/7".into(), 5_000.0 + f64::from(n));
+        }
+        assert_eq!(learned.expect("look/7").unwrap().shortest_ms, 5_002.0);
+        for n in 0..40 {
+            learned.record(n.to_string(), 1.0);
+        }
+        assert_eq!(learned.expect("look/7"), None);
+        assert!(learned.targets.len() <= TARGETS_KEPT);
+    }
+
+    #[test]
+    fn an_expected_render_is_polled_near_its_finish() {
+        let mut wait = Wait::new(PollSchedule { jitter: 0.0, ..PollSchedule::default() }, 0.0, 60_000.0);
+        wait.created(100.0, Some(Expected { shortest_ms: 4_000.0, longest_ms: 5_000.0 }));
+        // First poll a little before the quickest finish seen.
+        assert_eq!(wait.next(100.0, 0.5), Next::Sleep(3_800.0));
+        wait.polled();
+        wait.saw(Some("rendering"), 3_900.0);
+        // Then every half second until a while after the slowest.
+        assert_eq!(wait.next(3_900.0, 0.5), Next::Sleep(EXPECTED_POLL_MS));
+        wait.polled();
+        assert_eq!(wait.next(7_000.0, 0.5), Next::Sleep(EXPECTED_POLL_MS));
+        wait.polled();
+        // Late: back to the schedule.
+        assert_eq!(wait.next(7_400.0, 0.5), Next::Sleep(1_000.0));
+        wait.saw(Some("success"), 4_500.0);
+        assert_eq!(wait.took_ms(), 4_100.0);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 import {
   LookerClient, LookerApiError, LookerError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
   type RenderTask, type RenderTaskStatus, type RenderResult, type RenderTaskResults,
+  type RenderOutcome, type BatchOptions, type DashboardFilters,
 } from 'looker-render';
 
 /** True only when T is exactly `any`. */
@@ -59,6 +60,27 @@ async function uses(): Promise<void> {
   }
 }
 
+async function batches(): Promise<void> {
+  const filters: DashboardFilters = { Region: 'EMEA', 'Order Date': '7 days', Tags: ['a,b', 'c'], Year: 2024 };
+  const options: BatchOptions = { concurrency: 4, timeoutMs: 60_000, signal: new AbortController().signal, onProgress: (index, task) => void [index satisfies number, notAny(task) satisfies RenderTask] };
+  const outcomes: RenderOutcome[] = await client.renderAll([
+    { look_id: '7', result_format: 'png', width: 1, height: 1 },
+    { dashboard_id: '42', result_format: 'pdf', width: 1, height: 1, body: { dashboard_filters: filters } },
+  ], options);
+  for (const outcome of outcomes) {
+    if (outcome.ok) void (notAny(outcome.bytes) satisfies Uint8Array, notAny(outcome.task) satisfies RenderTask);
+    else void (notAny(outcome.error) satisfies Error);
+  }
+  for await (const outcome of client.renderMany([{ query_id: '1', result_format: 'jpg', width: 1, height: 1 }])) {
+    void (notAny(outcome.index) satisfies number);
+    if (outcome.ok) void (outcome.contentType satisfies string);
+  }
+  // @ts-expect-error a batch is an array of requests
+  void client.renderAll({ look_id: '7', result_format: 'png', width: 1, height: 1 });
+  // @ts-expect-error filter values are strings or numbers
+  void client.render({ dashboard_id: '42', result_format: 'pdf', width: 1, height: 1, body: { dashboard_filters: { Region: true } } });
+}
+
 function misuse(): void {
   // @ts-expect-error baseUrl is required
   new LookerClient({ accessToken: 't' });
@@ -79,4 +101,5 @@ function misuse(): void {
 }
 
 void uses;
+void batches;
 void misuse;
