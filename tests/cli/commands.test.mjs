@@ -56,11 +56,11 @@ test('get --fields a,b: only those, asked of Looker', T, async (t) => {
   assert.equal(apiRequests(sb)[0].query, 'fields=id,status');
 });
 
-test('get: an unknown task is exit 3 with Looker\'s message, nothing on stdout', T, async (t) => {
+test('get: an unknown task is exit 3, the message names the task and Looker\'s 404, nothing on stdout', T, async (t) => {
   const r = await run(['get', 'no-such-task'], { cwd: scratch(t), env: tokenEnv(sb) });
   assert.equal(r.code, 3);
   assert.equal(r.stdout.length, 0);
-  assert.match(r.stderr, /^looker-render: Looker API error 404: Not found$/m);
+  assert.match(r.stderr, /^looker-render: .*render task no-such-task.*\b404 Not found/m);
 });
 
 test('exit 2: usage errors, each with a message and no request', T, async (t) => {

@@ -61,12 +61,12 @@ test('timeout: ini, then LOOKERSDK_TIMEOUT, then --timeout; it bounds the render
   const token = { LOOKERSDK_ACCESS_TOKEN: sb.token };
   let r = await run(['render', 'look', 'slow'], { cwd: dir, env: environment(token) });
   assert.equal(r.code, 4, r.stderr);
-  assert.match(r.stderr, /timed out after 1 s/);
+  assert.match(r.stderr, /^ {2}timeout: 1 s\b.*looker\.ini \[Looker\]/m);
 
   r = await run(['render', 'look', 'slow', '--verbose'], { cwd: dir, env: environment({ ...token, LOOKERSDK_TIMEOUT: '1.5' }) });
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, /timeout 1\.5 s \(environment LOOKERSDK_TIMEOUT\)/);
-  assert.match(r.stderr, /timed out after 1\.5 s/);
+  assert.match(r.stderr, /^ {2}timeout: 1\.5 s\b.*LOOKERSDK_TIMEOUT/m);
 
   r = await run(['render', 'look', 'slow', '--timeout', '0.5', '--verbose'], { cwd: dir, env: environment({ ...token, LOOKERSDK_TIMEOUT: '1.5' }) });
   assert.equal(r.code, 4, r.stderr);
@@ -170,7 +170,8 @@ test('credentials: ini values, overridden key by key by the environment', T, asy
   r = await run(['get', FIXTURE_TASK], { cwd: dir, env: environment({ LOOKERSDK_CLIENT_ID: 'someone-else', LOOKERSDK_CLIENT_SECRET: sb.clientSecret }) });
   assert.equal(r.code, 3);
   assert.equal(new URLSearchParams(logins()[0].body).get('client_id'), 'someone-else');
-  assert.match(r.stderr, /Looker API error/);
+  assert.match(r.stderr, /log in to Looker: 404/);
+  assert.match(r.stderr, /^ {2}credentials: .*LOOKERSDK_CLIENT_ID.*LOOKERSDK_CLIENT_SECRET.*environment/m);
 });
 
 test('credentials with a base URL from the flag: the login goes to that host', T, async (t) => {
