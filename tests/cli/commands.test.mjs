@@ -1,19 +1,17 @@
 // `looker-render get`, --help, --version and usage errors, spawning the
 // installed bin against the sandbox over 127.0.0.1.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PACKAGE, sandbox, apiRequests, scratch, environment, tokenEnv, run } from './helpers.mjs';
+import { PACKAGE, sandboxForFile, apiRequests, scratch, environment, tokenEnv, run } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 const FIXTURE_TASK = '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5';
 const fixture = JSON.parse(readFileSync(join(fileURLToPath(new URL('../fixtures/render_tasks', import.meta.url)), 'success.json'), 'utf8')); // the task FIXTURE_TASK
 let sb;
-before(async () => { sb = await sandbox(); });
-after(() => sb.close());
-beforeEach(() => sb.reset());
+sandboxForFile((started) => { sb = started; });
 
 test('--help: usage, every option and examples on stdout, exit 0, without any configuration', T, async (t) => {
   for (const flag of ['--help', '-h']) {

@@ -1,24 +1,19 @@
 // Configuration as in the Looker SDKs: looker.ini, then LOOKERSDK_*, then
 // flags; which host and which credentials were used is read from the
 // sandbox's request log.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import {
-  sandbox, apiRequests, scratch, environment, tokenEnv, run, closedPort,
+  sandboxForFile, apiRequests, scratch, environment, tokenEnv, run, closedPort, ini,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 let sb;
+sandboxForFile((started) => { sb = started; });
 let dead; // a base URL nothing answers on
-before(async () => {
-  sb = await sandbox();
-  dead = `http://127.0.0.1:${await closedPort()}`;
-});
-after(() => sb.close());
-beforeEach(() => sb.reset());
+before(async () => { dead = `http://127.0.0.1:${await closedPort()}`; });
 
-const ini = (values, section = 'Looker') => `[${section}]\n${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 const FIXTURE_TASK = '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5';
 const origins = () => [...new Set(apiRequests(sb).map((r) => r.origin))];
 const logins = () => apiRequests(sb).filter((r) => r.path === '/api/4.0/login');

@@ -2,20 +2,17 @@
 // for (the operation, the target, the status, which setting the credentials
 // came from) and never a token or secret; and what --verbose prints of the
 // requests. Spawns the installed bin against the sandbox over 127.0.0.1.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import {
-  sandbox, apiRequests, scratch, environment, tokenEnv, run, closedPort,
+  sandboxForFile, apiRequests, scratch, environment, tokenEnv, run, closedPort, ini,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 let sb;
-before(async () => { sb = await sandbox(); });
-after(() => sb.close());
-beforeEach(() => sb.reset());
+sandboxForFile((started) => { sb = started; });
 
-const ini = (values, section = 'Looker') => `[${section}]\n${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 const credentialsEnv = (extra = {}) => environment({
   LOOKERSDK_BASE_URL: sb.url, LOOKERSDK_CLIENT_ID: sb.clientId, LOOKERSDK_CLIENT_SECRET: sb.clientSecret, ...extra,
 });

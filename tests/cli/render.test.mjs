@@ -1,20 +1,18 @@
 // `looker-render render`: files, flags, progress, exit codes and Ctrl-C,
 // spawning the installed bin against the sandbox over 127.0.0.1.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BIN, sandbox, apiRequests, scratch, tokenEnv, run, start, sleep, resultTaskId,
+  BIN, sandboxForFile, apiRequests, scratch, tokenEnv, run, start, sleep, resultTaskId,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 let sb;
-before(async () => { sb = await sandbox(); });
-after(() => sb.close());
-beforeEach(() => sb.reset());
+sandboxForFile((started) => { sb = started; });
 
 const creates = () => apiRequests(sb).filter((r) => r.method === 'POST');
 
