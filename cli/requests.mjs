@@ -44,14 +44,11 @@ export function answerLine(entry, now = Date.now()) {
     return entry.error ? `< no answer after ${ms} ms (${reason(entry.error)})` : `< no answer yet after ${ms} ms`;
   }
   const type = entry.contentType?.split(';')[0].trim() || 'no content type';
-  if (entry.size === null) return `< ${entry.status} ${type} in ${ms} ms`;
-  if (entry.endedAt === null) return `< ${entry.status} ${type}, body not read yet, after ${ms} ms`;
+  if (entry.endedAt === null) return `< ${entry.status} ${type}, body not all read after ${ms} ms`;
+  if (entry.size === null) return `< ${entry.status} ${type} in ${ms} ms`; // not counted (no --verbose)
   if (entry.error) return `< ${entry.status} ${type}, cut off after ${byteSize(entry.size)} (${reason(entry.error)}) in ${ms} ms`;
   return `< ${entry.status} ${type} ${byteSize(entry.size)} in ${ms} ms`;
 }
-
-/** A request that Looker did not answer with success. */
-export const failed = (entry) => entry.status === null || entry.status >= 400 || Boolean(entry.error);
 
 /** The login of API credentials (`POST /api/4.0/login`). */
 export const isLogin = (entry) => entry.method === 'POST' && /\/login$/.test(new URL(entry.url, 'http://x').pathname);
