@@ -79,17 +79,18 @@ const SETTINGS = [
 
 /**
  * Merges ini values, environment and flags: later sources win, key by key;
- * empty values count as unset. Returns each setting with where it came from.
+ * empty values count as unset. Returns each setting with where it came from:
+ * `source` (`environment LOOKERSDK_TIMEOUT`, `looker.ini [Looker]`, `flag
+ * --timeout`, `default`), and as `key` and `place` for sentences (`whence`).
  */
 export function resolveConfig({ ini, iniLabel, env, flags, command }) {
   const config = {};
   for (const [name, iniKey, envName, flag] of SETTINGS) {
-    let value = null;
-    let source = null;
-    if (ini && iniKey && ini[iniKey]) [value, source] = [ini[iniKey], iniLabel];
-    if (env[envName]) [value, source] = [env[envName], `environment ${envName}`];
-    if (flag && flags[flag] !== undefined) [value, source] = [flags[flag], `flag --${flag}`];
-    config[name] = { value, source };
+    let setting = { value: null, source: null, key: null, place: null };
+    if (ini && iniKey && ini[iniKey]) setting = { value: ini[iniKey], source: iniLabel, key: iniKey, place: `in ${iniLabel}` };
+    if (env[envName]) setting = { value: env[envName], source: `environment ${envName}`, key: envName, place: 'in the environment' };
+    if (flag && flags[flag] !== undefined) setting = { value: flags[flag], source: `flag --${flag}`, key: `--${flag}`, place: 'on the command line' };
+    config[name] = setting;
   }
 
   if (!config.baseUrl.value) {
@@ -123,6 +124,17 @@ export function resolveConfig({ ini, iniLabel, env, flags, command }) {
       + '(or client_id and client_secret in looker.ini), or LOOKERSDK_ACCESS_TOKEN');
   }
   return { ...config, auth };
+}
+
+/**
+ * Where settings were set, as the user would look for them, never their
+ * values: `LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET in the environment`,
+ * `client_id in looker.ini [Looker] and LOOKERSDK_CLIENT_SECRET in the environment`.
+ */
+export function whence(...settings) {
+  const places = new Map();
+  for (const { key, place } of settings) places.set(place, [...(places.get(place) ?? []), key]);
+  return [...places].map(([place, keys]) => `${keys.join(' and ')} ${place}`).join(' and ');
 }
 
 /** The values that must never be printed. */

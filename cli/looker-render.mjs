@@ -12,10 +12,10 @@ import {
   loadIni, resolveConfig, secretsOf, redact, hint,
 } from './config.mjs';
 import { progressReporter } from './progress.mjs';
+import { printableUrl, requestLog } from './requests.mjs';
+import { EXIT, describe } from './failure.mjs';
 // The table of render kinds: js/ beside cli/ in the repository and in the package.
 import { renderKinds } from '../js/render-kinds.js';
-
-const EXIT = { ok: 0, failed: 1, usage: 2, api: 3, timeout: 4, interrupted: 130 };
 
 // The words `render` takes: the table's kinds, with `element` as the short word for dashboard_element.
 const SHORT_WORDS = { dashboard_element: 'element' };
@@ -83,8 +83,10 @@ Common options:
       --ini PATH            a Looker SDK ini file (default: ./${DEFAULT_INI}, if there)
       --section NAME        its section (default: ${DEFAULT_SECTION})
   -q, --quiet               no progress on stderr
-      --verbose             where each setting came from, and each HTTP request
-                            (secrets are never printed)
+      --verbose             where each setting came from, each HTTP request and its
+                            answer on stderr (> GET URL, then < 200 application/json
+                            1.2 KiB in 35 ms) and, on failure, the request that failed;
+                            never a token, a secret or a request body
   -h, --help                this help
       --version             the version
 
@@ -95,9 +97,14 @@ Configuration, as in the Looker SDKs (environment overrides the ini file, flags 
   LOOKERSDK_ACCESS_TOKEN   -              a token instead, for hosts that hand one out
   LOOKERSDK_TIMEOUT        timeout        seconds, as --timeout
 
+Errors name what was being done and to what, then Looker's answer, then which setting
+the credentials, host or timeout came from (not their values), as in
+  looker-render: get render task 7d1c…: 401 Requires authentication. …
+    access token: LOOKERSDK_ACCESS_TOKEN in the environment
+
 Exit codes: 0 done; 1 the render failed (Looker's status_detail is printed) or the file
-could not be written; 2 usage or configuration error; 3 API or authentication error;
-4 timeout; 130 interrupted (Ctrl-C stops polling at once and leaves no file).
+could not be written; 2 usage or configuration error; 3 API or authentication error,
+or no answer; 4 timeout; 130 interrupted (Ctrl-C stops polling at once and leaves no file).
 
 Examples:
   looker-render render dashboard 42 --format pdf --paper a4 --landscape -o report.pdf
@@ -221,53 +228,6 @@ function writeAtomically({ path, dir }, bytes, force) {
   }
 }
 
-/** A fetch that reports each request and its answer on stderr (URLs only: no headers, no bodies). */
-function loggingFetch(log) {
-  return async (input, init) => {
-    const method = init?.method ?? input?.method ?? 'GET';
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const started = Date.now();
-    log(`> ${method} ${url}`);
-    try {
-      const response = await fetch(input, init);
-      log(`< ${response.status} ${method} ${url} (${Date.now() - started} ms)`);
-      return response;
-    } catch (error) {
-      log(`< no answer: ${method} ${url} (${error?.name ?? 'Error'} after ${Date.now() - started} ms)`);
-      throw error;
-    }
-  };
-}
-
-/** The message and exit code of a failure. */
-function describe(error, lib, timeoutSeconds) {
-  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
-    return [EXIT.usage, error.message];
-  }
-  if (error instanceof lib.RenderTaskFailedError) {
-    const detail = error.task?.status_detail;
-    return [EXIT.failed, `render failed: ${detail ?? error.message}${error.task?.id ? ` (render task ${error.task.id})` : ''}`];
-  }
-  if (error instanceof lib.LookerTimeoutError) {
-    const status = error.task?.status ? `; last status: ${error.task.status}` : '';
-    const task = error.task?.id ? ` (render task ${error.task.id})` : '';
-    return [EXIT.timeout, `timed out after ${timeoutSeconds} s${status}${task}`];
-  }
-  if (error instanceof lib.LookerApiError) {
-    let message = `Looker API error ${error.status}: ${error.message}`;
-    for (const e of error.errors ?? []) message += `\n  ${e.field}: ${e.message}`;
-    if (error.documentation_url) message += `\n  see ${error.documentation_url}`;
-    if (error.status === 401) message += '\n  check the credentials (LOOKERSDK_CLIENT_ID and LOOKERSDK_CLIENT_SECRET, or LOOKERSDK_ACCESS_TOKEN)';
-    return [EXIT.api, message];
-  }
-  if (error instanceof lib.LookerNetworkError) {
-    const cause = error.cause?.cause?.code ?? error.cause?.code ?? error.cause?.message;
-    return [EXIT.api, `${error.message}${cause && !error.message.includes(cause) ? ` (${cause})` : ''}`];
-  }
-  if (error instanceof lib.LookerError) return [EXIT.api, error.message];
-  return [EXIT.failed, `unexpected error: ${error?.stack ?? error}`];
-}
-
 async function main(argv, { env = process.env, stdout = process.stdout, stderr = process.stderr } = {}) {
   let secrets = [];
   const say = (text) => stderr.write(`looker-render: ${redact(text, secrets)}\n`);
@@ -315,7 +275,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
 
   if (flags.verbose) {
     const c = config;
-    say(`base URL ${c.baseUrl.value} (${c.baseUrl.source})`);
+    say(`base URL ${printableUrl(c.baseUrl.value)} (${c.baseUrl.source})`);
     if (c.auth.kind === 'token') {
       say(`signing in with an access token, [redacted] (${c.accessToken.source})`);
       if (c.clientId.value) say(`client id ${hint(c.clientId.value)} (${c.clientId.source}) not used: the access token wins`);
@@ -331,7 +291,9 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   const options = { baseUrl: config.baseUrl.value, timeoutMs };
   if (config.auth.kind === 'token') options.accessToken = config.auth.accessToken;
   else Object.assign(options, { clientId: config.auth.clientId, clientSecret: config.auth.clientSecret });
-  if (flags.verbose) options.fetch = loggingFetch(say);
+  // Every request is noted, so that a failure can say which one it was; --verbose prints them.
+  const requests = requestLog({ print: flags.verbose ? say : null });
+  options.fetch = requests.fetch;
 
   const controller = new AbortController();
   let interrupted = false;
@@ -386,7 +348,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
       say('interrupted: stopped waiting for the render; no file written');
       return EXIT.interrupted;
     }
-    const [code, message] = describe(error, lib, config.timeout.value);
+    const [code, message] = describe(error, lib, { config, command, requests, verbose: flags.verbose });
     say(message);
     return code;
   } finally {

@@ -1,19 +1,17 @@
 // `looker-render get`, --help, --version and usage errors, spawning the
 // installed bin against the sandbox over 127.0.0.1.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PACKAGE, sandbox, apiRequests, scratch, environment, tokenEnv, run } from './helpers.mjs';
+import { PACKAGE, sandboxForFile, apiRequests, scratch, environment, tokenEnv, run } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 const FIXTURE_TASK = '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5';
 const fixture = JSON.parse(readFileSync(join(fileURLToPath(new URL('../fixtures/render_tasks', import.meta.url)), 'success.json'), 'utf8')); // the task FIXTURE_TASK
 let sb;
-before(async () => { sb = await sandbox(); });
-after(() => sb.close());
-beforeEach(() => sb.reset());
+sandboxForFile((started) => { sb = started; });
 
 test('--help: usage, every option and examples on stdout, exit 0, without any configuration', T, async (t) => {
   for (const flag of ['--help', '-h']) {
@@ -56,11 +54,11 @@ test('get --fields a,b: only those, asked of Looker', T, async (t) => {
   assert.equal(apiRequests(sb)[0].query, 'fields=id,status');
 });
 
-test('get: an unknown task is exit 3 with Looker\'s message, nothing on stdout', T, async (t) => {
+test('get: an unknown task is exit 3, the message names the task and Looker\'s 404, nothing on stdout', T, async (t) => {
   const r = await run(['get', 'no-such-task'], { cwd: scratch(t), env: tokenEnv(sb) });
   assert.equal(r.code, 3);
   assert.equal(r.stdout.length, 0);
-  assert.match(r.stderr, /^looker-render: Looker API error 404: Not found$/m);
+  assert.match(r.stderr, /^looker-render: .*render task no-such-task.*\b404 Not found/m);
 });
 
 test('exit 2: usage errors, each with a message and no request', T, async (t) => {

@@ -1,24 +1,19 @@
 // Configuration as in the Looker SDKs: looker.ini, then LOOKERSDK_*, then
 // flags; which host and which credentials were used is read from the
 // sandbox's request log.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import {
-  sandbox, apiRequests, scratch, environment, tokenEnv, run, closedPort,
+  sandboxForFile, apiRequests, scratch, environment, tokenEnv, run, closedPort, ini,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 let sb;
+sandboxForFile((started) => { sb = started; });
 let dead; // a base URL nothing answers on
-before(async () => {
-  sb = await sandbox();
-  dead = `http://127.0.0.1:${await closedPort()}`;
-});
-after(() => sb.close());
-beforeEach(() => sb.reset());
+before(async () => { dead = `http://127.0.0.1:${await closedPort()}`; });
 
-const ini = (values, section = 'Looker') => `[${section}]\n${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 const FIXTURE_TASK = '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5';
 const origins = () => [...new Set(apiRequests(sb).map((r) => r.origin))];
 const logins = () => apiRequests(sb).filter((r) => r.path === '/api/4.0/login');
@@ -61,12 +56,12 @@ test('timeout: ini, then LOOKERSDK_TIMEOUT, then --timeout; it bounds the render
   const token = { LOOKERSDK_ACCESS_TOKEN: sb.token };
   let r = await run(['render', 'look', 'slow'], { cwd: dir, env: environment(token) });
   assert.equal(r.code, 4, r.stderr);
-  assert.match(r.stderr, /timed out after 1 s/);
+  assert.match(r.stderr, /^ {2}timeout: 1 s\b.*looker\.ini \[Looker\]/m);
 
   r = await run(['render', 'look', 'slow', '--verbose'], { cwd: dir, env: environment({ ...token, LOOKERSDK_TIMEOUT: '1.5' }) });
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, /timeout 1\.5 s \(environment LOOKERSDK_TIMEOUT\)/);
-  assert.match(r.stderr, /timed out after 1\.5 s/);
+  assert.match(r.stderr, /^ {2}timeout: 1\.5 s\b.*LOOKERSDK_TIMEOUT/m);
 
   r = await run(['render', 'look', 'slow', '--timeout', '0.5', '--verbose'], { cwd: dir, env: environment({ ...token, LOOKERSDK_TIMEOUT: '1.5' }) });
   assert.equal(r.code, 4, r.stderr);
@@ -170,7 +165,8 @@ test('credentials: ini values, overridden key by key by the environment', T, asy
   r = await run(['get', FIXTURE_TASK], { cwd: dir, env: environment({ LOOKERSDK_CLIENT_ID: 'someone-else', LOOKERSDK_CLIENT_SECRET: sb.clientSecret }) });
   assert.equal(r.code, 3);
   assert.equal(new URLSearchParams(logins()[0].body).get('client_id'), 'someone-else');
-  assert.match(r.stderr, /Looker API error/);
+  assert.match(r.stderr, /log in to Looker: 404/);
+  assert.match(r.stderr, /^ {2}credentials: .*LOOKERSDK_CLIENT_ID.*LOOKERSDK_CLIENT_SECRET.*environment/m);
 });
 
 test('credentials with a base URL from the flag: the login goes to that host', T, async (t) => {

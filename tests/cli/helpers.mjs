@@ -1,5 +1,6 @@
 // Shared by the CLI tests: the installed bin, a sandbox per test file, a
 // scratch directory per test, and a bounded way to run the bin.
+import { before, after, beforeEach } from 'node:test';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,17 @@ if (!existsSync(BIN)) {
 export const PACKAGE = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
 
 export const sandbox = (options = {}) => startSandbox({ quiet: true, ...options });
+
+/** One sandbox for a test file: `use` gets it once it listens; reset before each test, closed after the last. */
+export function sandboxForFile(use, options) {
+  let sb;
+  before(async () => { sb = await sandbox(options); use(sb); });
+  beforeEach(() => sb.reset());
+  after(() => sb.close());
+}
+
+/** The text of a looker.ini with one section. */
+export const ini = (values, section = 'Looker') => `[${section}]\n${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 
 /** The API requests the sandbox saw, without CORS preflights. */
 export const apiRequests = (sb) => sb.requests().filter((r) => r.method !== 'OPTIONS');

@@ -1,20 +1,18 @@
 // `looker-render render`: files, flags, progress, exit codes and Ctrl-C,
 // spawning the installed bin against the sandbox over 127.0.0.1.
-import { test, before, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BIN, sandbox, apiRequests, scratch, tokenEnv, run, start, sleep, closedPort, resultTaskId,
+  BIN, sandboxForFile, apiRequests, scratch, tokenEnv, run, start, sleep, resultTaskId,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 let sb;
-before(async () => { sb = await sandbox(); });
-after(() => sb.close());
-beforeEach(() => sb.reset());
+sandboxForFile((started) => { sb = started; });
 
 const creates = () => apiRequests(sb).filter((r) => r.method === 'POST');
 
@@ -139,33 +137,23 @@ test('exit 1: the render failed, Looker\'s status_detail printed, no file', T, a
     ['query', 'relation "public.missing_table"'], ['element', 'permission denied for model "thelook"']]) {
     const r = await run(['render', kind, 'fail'], { cwd: dir, env: tokenEnv(sb) });
     assert.equal(r.code, 1, r.stderr);
-    assert.ok(r.stderr.includes(`looker-render: render failed: Query failed: ${detail}`), r.stderr);
+    assert.match(r.stderr, /^looker-render: .*render task [0-9a-f]{32}.*: the render failed: /m);
+    assert.ok(r.stderr.includes(`Query failed: ${detail}`), r.stderr);
   }
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('exit 3: API errors (404, 422, 401), a non-Looker answer, no answer', T, async (t) => {
+// 404, 401, failed logins and no answer: errors.test.mjs.
+test('exit 3: a 422 with its field errors, a non-Looker answer', T, async (t) => {
   const dir = scratch(t);
-  let r = await run(['render', 'look', 'no-such-look'], { cwd: dir, env: tokenEnv(sb) });
+  let r = await run(['render', 'look', '7', '--width', '5'], { cwd: dir, env: tokenEnv(sb) });
   assert.equal(r.code, 3);
-  assert.match(r.stderr, /Looker API error 404: Not found\n {2}see https:\/\/cloud\.google\.com\/looker\/docs\/r\/reference\/looker-http-codes\/404/);
-
-  r = await run(['render', 'look', '7', '--width', '5'], { cwd: dir, env: tokenEnv(sb) });
-  assert.equal(r.code, 3);
-  assert.match(r.stderr, /Looker API error 422: Validation Failed\n {2}width: must be between 10 and 16384/);
-
-  r = await run(['render', 'look', '7'], { cwd: dir, env: tokenEnv(sb, { LOOKERSDK_ACCESS_TOKEN: 'not-the-token-123' }) });
-  assert.equal(r.code, 3);
-  assert.match(r.stderr, /Looker API error 401/);
-  assert.ok(!r.stderr.includes('not-the-token-123'), 'the token is not printed');
+  assert.match(r.stderr, /look 7.*\b422 Validation Failed\n {2}width: must be between 10 and 16384\n {2}see https:\/\/\S+\/422/);
 
   sb.addFault({ method: 'POST', fault: 'html-200' });
   r = await run(['render', 'look', '7'], { cwd: dir, env: tokenEnv(sb) });
   assert.equal(r.code, 3, r.stderr);
-
-  r = await run(['render', 'look', '7'], { cwd: dir, env: tokenEnv(sb, { LOOKERSDK_BASE_URL: `http://127.0.0.1:${await closedPort()}` }) });
-  assert.equal(r.code, 3, r.stderr);
-  assert.match(r.stderr, /ECONNREFUSED|refused|network/i);
+  assert.match(r.stderr, /look 7: .*not JSON/);
   assert.deepEqual(readdirSync(dir), []);
 });
 
@@ -173,7 +161,8 @@ test('exit 4: --timeout gives up on a slow render, no file', T, async (t) => {
   const dir = scratch(t);
   const r = await run(['render', 'look', 'slow', '--timeout', '1'], { cwd: dir, env: tokenEnv(sb) });
   assert.equal(r.code, 4, r.stderr);
-  assert.match(r.stderr, /timed out after 1 s; last status: (enqueued_for_query|querying) \(render task [0-9a-f]{32}\)/);
+  assert.match(r.stderr, /render task [0-9a-f]{32} .*did not finish.*; last status: (enqueued_for_query|querying)$/m);
+  assert.match(r.stderr, /^ {2}timeout: 1 s\b.*--timeout/m, 'which setting the timeout came from');
   assert.ok(r.ms < 4000, `gave up after ${r.ms} ms`);
   assert.deepEqual(readdirSync(dir), []);
 });
