@@ -7,8 +7,8 @@ import {
   KINDS, FORMAT_LABELS, STATUS_LABELS, buildManyRequests, filterValues, batchCounts, batchSummary,
   fileName, formatBytes, formatSeconds, jsLiteral,
 } from './model.js';
-import { libReady, loadPdf } from './library.js';
-import { makeClient } from './connection.js';
+import { loadPdf } from './library.js';
+import { prepareClient } from './connection.js';
 import { showError, errorTitle } from './error-view.js';
 import { statusBadge, taskLink } from './task-panel.js';
 import { clientPreview } from './render-form.js';
@@ -161,14 +161,8 @@ export async function startMany(event) {
   }
   const values = manyValues();
   resetOutput();
-  let lib;
-  let client;
-  let requests;
-  try {
-    requests = buildManyRequests(values);
-    lib = await libReady;
-    client = makeClient(lib);
-  } catch (error) {
+  const { request: requests, lib, client, error } = await prepareClient(() => buildManyRequests(values));
+  if (error) {
     ui.manyOutput.dataset.state = 'error';
     ui.manyStatus.textContent = 'Not started';
     showError(ui.manyError, error, lib);

@@ -5,12 +5,12 @@
 // Needs pkg/ built (npm run build) and Debian's Chromium at /usr/bin/chromium.
 // Screenshots go to tmp/screenshots/ (ignored by git).
 
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderKinds } from '../../js/render-kinds.js';
-import { root, SHOTS, skip, launchChromium, newPage, openDemo } from './helpers.mjs';
+import { root, SHOTS, skip, pageSuite, openDemo } from './helpers.mjs';
 
 const STAGES = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering', 'success'];
 const stageIndex = (status) => (status === 'failure' ? STAGES.indexOf('success') : STAGES.indexOf(status));
@@ -18,33 +18,15 @@ const TIMEOUT = 30_000;
 const FIXTURE = JSON.parse(readFileSync(join(root, 'tests/fixtures/render_tasks/success.json'), 'utf8'));
 
 describe('demo page', { skip }, () => {
-  let browser;
   let sandbox;
-  let context;
   let page;
-  let pageErrors;
-
-  before(async () => {
-    const { startSandbox } = await import('../../sandbox/index.js');
-    sandbox = await startSandbox({});
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
-
-  beforeEach(async () => {
-    sandbox.clearRequests();
-    // Slow enough for the page to see every stage, fast enough for a test.
-    sandbox.configure({ stageMs: { enqueued_for_query: 300, querying: 600, enqueued_for_render: 300, rendering: 800 } });
-    ({ context, page, pageErrors } = await newPage(browser));
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    assert.deepEqual(pageErrors.map(String), [], 'no uncaught errors on the page');
+  pageSuite({
+    prepare: (sb) => {
+      sb.clearRequests();
+      // Slow enough for the page to see every stage, fast enough for a test.
+      sb.configure({ stageMs: { enqueued_for_query: 300, querying: 600, enqueued_for_render: 300, rendering: 800 } });
+    },
+    ready: (env) => ({ sandbox, page } = env),
   });
 
   const open = (query) => openDemo(page, sandbox, query);

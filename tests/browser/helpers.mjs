@@ -1,5 +1,7 @@
 // Shared by the demo page's browser tests: where Chromium and the screenshots
 // are, when to skip, the browser, a page per test, and opening the page.
+import { before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +28,7 @@ export async function launchChromium() {
 }
 
 /** A new context and page; `pageErrors` collects the page's uncaught errors. */
-export async function newPage(browser) {
+async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const pageErrors = [];
@@ -39,4 +41,31 @@ export async function openDemo(page, sandbox, query = { baseUrl: sandbox.url, to
   const search = query ? `?${new URLSearchParams(query)}` : '';
   await page.goto(`${sandbox.url}/${search}`);
   await page.waitForSelector('html[data-defaults="ready"][data-lib="ready"]', { timeout: 10_000 });
+}
+
+/**
+ * The hooks of a suite of page tests: one in-process sandbox and one browser for the suite, and
+ * before each test `prepare(sandbox)` then a new page; after it, the page may have thrown nothing.
+ * `ready({ sandbox, browser, context, page, pageErrors })` hands them to the suite before each test.
+ */
+export function pageSuite({ prepare, ready }) {
+  const env = {};
+  before(async () => {
+    const { startSandbox } = await import('../../sandbox/index.js');
+    env.sandbox = await startSandbox({});
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.sandbox?.close();
+  });
+  beforeEach(async () => {
+    await prepare(env.sandbox);
+    Object.assign(env, await newPage(env.browser));
+    ready(env);
+  });
+  afterEach(async () => {
+    await env.context?.close();
+    assert.deepEqual(env.pageErrors.map(String), [], 'no uncaught errors on the page');
+  });
 }

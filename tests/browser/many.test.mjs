@@ -6,13 +6,13 @@
 // Needs pkg/ built (npm run build), node_modules/pdf-lib (npm ci) and Debian's
 // Chromium at /usr/bin/chromium. Screenshots go to tmp/screenshots/.
 
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { pdfPageText } from '../../sandbox/testkit.js';
-import { SHOTS, skip, launchChromium, newPage, openDemo } from './helpers.mjs';
+import { SHOTS, skip, pageSuite, openDemo } from './helpers.mjs';
 
 const TIMEOUT = 40_000;
 const ORDER = ['pending', 'enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering', 'success'];
@@ -20,33 +20,15 @@ const RUNNING = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rende
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('demo page, many mode', { skip }, () => {
-  let browser;
   let sandbox;
-  let context;
   let page;
-  let pageErrors;
-
-  before(async () => {
-    const { startSandbox } = await import('../../sandbox/index.js');
-    sandbox = await startSandbox({});
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
-
-  beforeEach(async () => {
-    sandbox.reset();
-    // Slow enough for the page to show stages, fast enough for a test.
-    sandbox.configure({ stageMs: { enqueued_for_query: 100, querying: 300, enqueued_for_render: 100, rendering: 400 } });
-    ({ context, page, pageErrors } = await newPage(browser));
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    assert.deepEqual(pageErrors.map(String), [], 'no uncaught errors on the page');
+  pageSuite({
+    prepare: (sb) => {
+      sb.reset();
+      // Slow enough for the page to show stages, fast enough for a test.
+      sb.configure({ stageMs: { enqueued_for_query: 100, querying: 300, enqueued_for_render: 100, rendering: 400 } });
+    },
+    ready: (env) => ({ sandbox, page } = env),
   });
 
   /** Opens the page in the many mode and fills its form; `values` one a line. */
