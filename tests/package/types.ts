@@ -4,6 +4,8 @@ import {
   LookerClient, LookerApiError, LookerError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
   type RenderTask, type RenderTaskStatus, type RenderResult, type RenderTaskResults,
 } from 'looker-render';
+import { LookerClient as InlineLookerClient, LookerApiError as InlineLookerApiError } from 'looker-render/inline';
+import { renderKinds } from 'looker-render/render-kinds';
 
 /** True only when T is exactly `any`. */
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -78,5 +80,17 @@ function misuse(): void {
   void ({} as RenderTask).no_such_property;
 }
 
+async function entries(): Promise<void> {
+  const inline: LookerClient = new InlineLookerClient({ baseUrl: 'https://acme.looker.com', accessToken: 't' });
+  void (notAny(await inline.renderTask('1')) satisfies RenderTask);
+  void (new InlineLookerApiError('m', { status: 404 }) satisfies LookerError);
+  const look: 'look' = notAny(renderKinds.kinds[0].kind);
+  const formats: readonly string[] = renderKinds.formats.map((format) => format.contentType);
+  // @ts-expect-error the table is read-only
+  renderKinds.maxDimension = 1;
+  void [look, formats];
+}
+
 void uses;
 void misuse;
+void entries;
