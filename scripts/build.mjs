@@ -93,7 +93,7 @@ writeFileSync(join(pkg, 'node/package.json'), '{ "type": "commonjs" }\n');
 // and, for --target nodejs, require()s them: give the Node build CommonJS
 // copies. The snippets are written for this: named imports, one export line.
 // (The same conversion makes the CommonJS copies of the other plain-JS entries:
-// js/extension.js, js/render-kinds.js, whose one export may also be
+// js/extension.js, js/pdf.js, js/render-kinds.js, whose one export may also be
 // an `export const`.)
 const toCommonJs = (file, source) => {
   const declared = [];
@@ -220,6 +220,10 @@ const plainEntry = (dir, source, typesText) => {
 // looker-render/extension (js/extension.js): the fetch adapter for Looker extension pages.
 plainEntry('extension', 'js/extension.js', readFileSync(join(root, 'js/extension.d.ts'), 'utf8'));
 
+// looker-render/pdf (js/pdf.js): mergePdfs, one PDF from many. The only entry
+// that loads pdf-lib (a dependency of the package for it alone).
+plainEntry('pdf', 'js/pdf.js', readFileSync(join(root, 'js/pdf.d.ts'), 'utf8'));
+
 // The table of render kinds (js/render-kinds.js, written from the core's
 // tables) for the CLI and for callers: `looker-render/render-kinds`. Its
 // types are the table's own, literally (it is deep-frozen: `as const` is true).
@@ -280,13 +284,15 @@ const manifest = {
     },
     './inline': dual('./index', './web/inline.cjs', './web/inline.js'),
     './extension': dual('./extension/index', './extension/index.cjs', './extension/index.js'),
+    './pdf': dual('./pdf/index', './pdf/index.cjs', './pdf/index.js'),
     './render-kinds': dual('./js/render-kinds', './js/render-kinds.cjs', './js/render-kinds.js'),
     './package.json': './package.json',
   },
   bin: { 'looker-render': './cli/looker-render.mjs' },
-  files: ['index.d.ts', 'index.d.cts', 'errors.d.ts', 'errors.d.cts', 'node/', 'web/', 'extension/', 'js/',
+  files: ['index.d.ts', 'index.d.cts', 'errors.d.ts', 'errors.d.cts', 'node/', 'web/', 'extension/', 'pdf/', 'js/',
     ...Object.keys(stubs).map((dir) => `${dir}/`), 'cli/', 'README.md', 'LICENSE'],
   sideEffects: ['./web/index.js', './web/inline.js', './web/inline.cjs'],
+  dependencies: { 'pdf-lib': '^1.17.1' },
   engines: { node: '>=18' },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -21,7 +21,7 @@ test('require gives the client and the error classes', async () => {
   }
 });
 
-test('require gives the other entries too: inline, extension and render-kinds', async () => {
+test('require gives the other entries too: inline, extension, pdf and render-kinds', async () => {
   const { startSandbox } = await import('../../sandbox/index.js');
   const sb = await startSandbox({ quiet: true });
   try {
@@ -37,6 +37,7 @@ test('require gives the other entries too: inline, extension and render-kinds', 
     await sb.close();
   }
   assert.equal(typeof require('looker-render/extension').extensionFetch, 'function');
+  assert.equal(typeof require('looker-render/pdf').mergePdfs, 'function');
   const { renderKinds } = require('looker-render/render-kinds');
   assert.deepEqual(renderKinds, (await import('looker-render/render-kinds')).renderKinds);
   assert.ok(Object.isFrozen(renderKinds.kinds[0]));
