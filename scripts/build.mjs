@@ -270,6 +270,9 @@ const manifest = {
   description: field('description'),
   license: field('license'),
   keywords: ['looker', 'looker-api', 'render', 'pdf', 'png', 'wasm'],
+  repository: { type: 'git', url: 'git+https://github.com/looker-render/looker-render.git' },
+  homepage: 'https://github.com/looker-render/looker-render#readme',
+  bugs: 'https://github.com/looker-render/looker-render/issues',
   type: 'module',
   // For tools that predate `exports`: Node's CommonJS entry, and the web entry for bundlers.
   main: './node/index.cjs',
@@ -290,8 +293,9 @@ const manifest = {
   },
   bin: { 'looker-render': './cli/looker-render.mjs' },
   files: ['index.d.ts', 'index.d.cts', 'errors.d.ts', 'errors.d.cts', 'node/', 'web/', 'extension/', 'pdf/', 'js/',
-    ...Object.keys(stubs).map((dir) => `${dir}/`), 'cli/', 'README.md', 'LICENSE'],
-  sideEffects: ['./web/index.js', './web/inline.js', './web/inline.cjs'],
+    ...Object.keys(stubs).map((dir) => `${dir}/`), 'cli/', 'README.md', 'CHANGELOG.md', 'LICENSE'],
+  // Importing these does more than define things: they fetch or read the wasm and compile it.
+  sideEffects: ['./web/index.js', './web/inline.js', './web/inline.cjs', './node/looker_render.js'],
   dependencies: { 'pdf-lib': '^1.17.1' },
   engines: { node: '>=18' },
 };
@@ -301,7 +305,7 @@ writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n
 // the package as ../node/index.mjs. Its README section is folded into the main one.
 cpSync(join(root, 'cli'), join(pkg, 'cli'), { recursive: true, filter: (src) => !src.endsWith('.md') });
 chmodSync(join(pkg, 'cli/looker-render.mjs'), 0o755);
-for (const file of ['README.md', 'LICENSE']) {
+for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
   if (existsSync(join(root, file))) cpSync(join(root, file), join(pkg, file));
 }
 
