@@ -5,6 +5,9 @@ import {
   type RenderTask, type RenderTaskStatus, type RenderResult, type RenderTaskResults,
   type RenderOutcome, type BatchOptions, type DashboardFilters,
 } from 'looker-render';
+import { LookerClient as InlineLookerClient, LookerApiError as InlineLookerApiError } from 'looker-render/inline';
+import { mergePdfs, type PdfBytes } from 'looker-render/pdf';
+import { renderKinds } from 'looker-render/render-kinds';
 
 /** True only when T is exactly `any`. */
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -100,6 +103,25 @@ function misuse(): void {
   void ({} as RenderTask).no_such_property;
 }
 
+async function entries(results: RenderResult[]): Promise<Uint8Array> {
+  const inline: LookerClient = new InlineLookerClient({ baseUrl: 'https://acme.looker.com', accessToken: 't' });
+  void (notAny(await inline.renderTask('1')) satisfies RenderTask);
+  void (new InlineLookerApiError('m', { status: 404 }) satisfies LookerError);
+  const merged: Uint8Array = notAny(await mergePdfs(results.map((result) => result.bytes)));
+  const items: PdfBytes[] = [merged, new ArrayBuffer(8)];
+  // @ts-expect-error mergePdfs takes a list, not one PDF
+  void mergePdfs(merged);
+  // @ts-expect-error a file name is not bytes
+  void mergePdfs(['report.pdf']);
+  const look: 'look' = notAny(renderKinds.kinds[0].kind);
+  const formats: readonly string[] = renderKinds.formats.map((format) => format.contentType);
+  // @ts-expect-error the table is read-only
+  renderKinds.maxDimension = 1;
+  void [look, formats];
+  return mergePdfs(items);
+}
+
 void uses;
 void batches;
 void misuse;
+void entries;
