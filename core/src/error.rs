@@ -210,6 +210,16 @@ pub enum Error<V> {
         /// The last status seen, if any.
         last_status: Option<String>,
     },
+    /// Signing in with OAuth cannot go on (`LookerOAuthError`): a denied or
+    /// tampered redirect, a refused code, a sign-in that has ended.
+    OAuth {
+        /// What went wrong, as a word a program can branch on: OAuth's own
+        /// (`access_denied`, `invalid_grant`) or this client's
+        /// (`state_mismatch`, `no_login_pending`, `sign_in_required`, ...).
+        code: String,
+        /// Says so, and what to do.
+        message: String,
+    },
     /// Results asked for before the task finished: HTTP 202 (`RenderNotReadyError`).
     NotReady {
         /// What the call was doing.
@@ -243,7 +253,7 @@ impl<V> Error<V> {
     /// already says what it was about (a login's failure names the login).
     pub fn in_context(mut self, context: &dyn Fn() -> String) -> Self {
         let slot = match &mut self {
-            Self::Argument(_) => return self,
+            Self::Argument(_) | Self::OAuth { .. } => return self,
             Self::Api(error) => &mut error.context,
             Self::Response { context, .. }
             | Self::Network { context, .. }
@@ -263,6 +273,7 @@ impl<V> Error<V> {
     pub fn message(&self) -> String {
         let context = match self {
             Self::Argument(error) => return error.message(),
+            Self::OAuth { message, .. } => return message.clone(),
             Self::Api(error) => &error.context,
             Self::Response { context, .. }
             | Self::Network { context, .. }
@@ -274,7 +285,7 @@ impl<V> Error<V> {
         let mut out = context.clone();
         out.push_str(": ");
         match self {
-            Self::Argument(_) => {}
+            Self::Argument(_) | Self::OAuth { .. } => {}
             Self::Api(error) => {
                 crate::text::put_u64(u64::from(error.status), &mut out);
                 let said = error.looker_message.as_deref().or(crate::response::reason_phrase(error.status));

@@ -53,6 +53,12 @@ impl ApiBase {
         &self.root
     }
 
+    /// The site: the API root without `/api/4.0` (where Looker's OAuth
+    /// endpoints, `/api/token` and `/api/logout`, and a web UI's `/auth` are).
+    pub fn site(&self) -> &str {
+        self.root.strip_suffix(API_PATH).unwrap_or(&self.root)
+    }
+
     /// Whether requests travel encrypted.
     pub fn is_https(&self) -> bool {
         self.https

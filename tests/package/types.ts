@@ -3,7 +3,7 @@
 import {
   LookerClient, LookerApiError, LookerError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
   type RenderTask, type RenderTaskStatus, type RenderResult, type RenderTaskResults,
-  type RenderOutcome, type BatchOptions, type DashboardFilters,
+  type RenderOutcome, type BatchOptions, type DashboardFilters, LookerOAuthError, type OAuthOptions,
 } from 'looker-render';
 import { LookerClient as InlineLookerClient, LookerApiError as InlineLookerApiError } from 'looker-render/inline';
 import { mergePdfs, type PdfBytes } from 'looker-render/pdf';
@@ -84,6 +84,18 @@ async function batches(): Promise<void> {
   void client.render({ dashboard_id: '42', result_format: 'pdf', width: 1, height: 1, body: { dashboard_filters: { Region: true } } });
 }
 
+async function signIn(): Promise<void> {
+  const oauth: OAuthOptions = { clientId: 'app', redirectUri: 'https://app.example.com/', lookerUrl: 'https://acme.looker.com' };
+  const looker = new LookerClient({ baseUrl: 'https://acme.looker.com:19999', oauth });
+  const url: string = notAny(await looker.startOAuthLogin());
+  void url;
+  await looker.completeOAuthLogin('https://app.example.com/?code=c&state=s').catch((error: unknown) => {
+    if (error instanceof LookerOAuthError) void (notAny(error.code) satisfies string);
+  });
+  // @ts-expect-error oauth needs all three
+  void new LookerClient({ baseUrl: 'https://acme.looker.com:19999', oauth: { clientId: 'app' } });
+}
+
 function misuse(): void {
   // @ts-expect-error baseUrl is required
   new LookerClient({ accessToken: 't' });
@@ -123,5 +135,6 @@ async function entries(results: RenderResult[]): Promise<Uint8Array> {
 
 void uses;
 void batches;
+void signIn;
 void misuse;
 void entries;
