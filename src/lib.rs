@@ -183,8 +183,10 @@ impl PendingCall {
                 Event::Answer(Answer { head, body })
             }
             2 => {
+                // No answer: `value` is the error, `retry_after` the page's
+                // origin when the request went to another (see js/driver.js).
                 self.cause = value;
-                Event::NoAnswer
+                Event::NoAnswer(retry_after)
             }
             3 => Event::Token(value.as_string()),
             4 => Event::Woke,

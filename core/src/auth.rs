@@ -432,7 +432,7 @@ mod tests {
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
         assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(2));
         // A login that got no answer is not handed to the calls waiting on it: they try again.
-        session.login_failed(&Error::Network { context: LOGIN_CONTEXT.into(), path: "/login".into() });
+        session.login_failed(&Error::Network { context: LOGIN_CONTEXT.into(), path: "/login".into(), page_origin: None });
         assert_eq!(session.token_for_login(100.0, Some(2)), TokenState::LogIn);
     }
 

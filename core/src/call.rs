@@ -167,8 +167,10 @@ pub enum Event<V> {
     Start,
     /// The answer to the request sent.
     Answer(Answer<V>),
-    /// The request got no answer (refused, reset, DNS, CORS).
-    NoAnswer,
+    /// The request got no answer (refused, reset, DNS, CORS); from a web
+    /// page, with the page's origin when the request went to another (where
+    /// CORS is the likely cause).
+    NoAnswer(Option<String>),
     /// The request's deadline (`remaining_ms` of its [`Step::Send`]) passed first.
     TimedOut,
     /// What `getAccessToken` gave: `None` when it was not a string.
@@ -631,6 +633,8 @@ struct Exchange {
     sent: bool,
     /// An OAuth sign-in's code and verifier, to redeem instead of a refresh.
     sign_in: Option<(String, String)>,
+    /// The origin of the page, when the last attempt got no answer from another.
+    page_origin: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -683,6 +687,7 @@ impl Exchange {
             in_job: false,
             sent: false,
             sign_in: None,
+            page_origin: None,
         }
     }
 
@@ -707,8 +712,9 @@ impl Exchange {
             },
             (Phase::Ready, _) | (Phase::Backoff | Phase::Paused, Event::Woke) => self.send(client, now_ms),
             (Phase::Sending, Event::Answer(answer)) => self.answered(client, answer, now_ms),
-            (Phase::Sending, Event::NoAnswer) => {
+            (Phase::Sending, Event::NoAnswer(page_origin)) => {
                 self.health(client, Health::Failing, None, now_ms);
+                self.page_origin = page_origin;
                 self.failed(client, Attempt::Network, None, now_ms)
             }
             (Phase::Sending, Event::TimedOut) => {
@@ -717,10 +723,10 @@ impl Exchange {
             }
             (Phase::LoginBackoff, Event::Woke) => self.send_login(client, now_ms),
             (Phase::LoggingIn, Event::Answer(answer)) => self.logged_in(client, answer, now_ms),
-            (Phase::LoggingIn, Event::NoAnswer) => {
+            (Phase::LoggingIn, Event::NoAnswer(page_origin)) => {
                 self.health(client, Health::Failing, None, now_ms);
                 let path = self.login.as_ref().map_or("", |login| path_of(&login.request.url)).to_owned();
-                self.login_failed(client, Error::Network { context: LOGIN_CONTEXT.into(), path })
+                self.login_failed(client, Error::Network { context: LOGIN_CONTEXT.into(), path, page_origin })
             }
             (Phase::LoggingIn, Event::TimedOut) => {
                 self.health(client, Health::Failing, None, now_ms);
@@ -881,7 +887,11 @@ impl Exchange {
             }
             Decision::GiveUp => match answer {
                 Some(answer) => Exchanged::Done(Ok(Some(answer))),
-                None => Exchanged::Done(Err(Error::Network { context: String::new(), path: path_of(&request.url).to_owned() })),
+                None => Exchanged::Done(Err(Error::Network {
+                    context: String::new(),
+                    path: path_of(&request.url).to_owned(),
+                    page_origin: self.page_origin.take(),
+                })),
             },
         }
     }
@@ -1031,7 +1041,7 @@ mod tests {
                     let reply = server(&request_seen, seen.len());
                     seen.push(request_seen);
                     match reply {
-                        Reply::NoAnswer => Event::NoAnswer,
+                        Reply::NoAnswer => Event::NoAnswer(None),
                         Reply::Answer(code, retry_after, body) => {
                             let body = match (body, request.expect) {
                                 (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
@@ -1084,7 +1094,7 @@ mod tests {
                     let reply = server(&request_seen);
                     seen.push(request_seen);
                     let event = match reply {
-                        Reply::NoAnswer => Event::NoAnswer,
+                        Reply::NoAnswer => Event::NoAnswer(None),
                         Reply::Answer(code, retry_after, body) => {
                             let body = match (body, request.expect) {
                                 (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
@@ -1474,6 +1484,17 @@ mod tests {
         assert!(matches!(call.step(&mut client, Event::Start, 0.0), Step::Send { .. }));
         let Step::Done(Err(error)) = call.step(&mut client, Event::TimedOut, 10_000.0) else { panic!() };
         assert_eq!(error.message(), "log in to Looker: no answer within timeoutMs (10000 ms)");
+    }
+
+    #[test]
+    fn no_answer_to_a_page_on_another_origin_names_cors() {
+        let mut client = token_client();
+        let mut call = Call::new(Op::Create(Box::new(create())));
+        assert!(matches!(call.step(&mut client, Event::Start, 0.0), Step::Send { .. }));
+        let Step::Done(Err(error)) = call.step(&mut client, Event::NoAnswer(Some("https://app.test".into())), 1.0) else { panic!() };
+        let message = error.message();
+        assert!(message.starts_with("create a PNG render task for look 7: no answer from /api/4.0/render_tasks/looks/7/png; from a page on https://app.test"), "{message}");
+        assert!(message.contains("CORS") && message.contains("allowlist"));
     }
 
     #[test]

@@ -182,6 +182,9 @@ pub enum Error<V> {
         context: String,
         /// The path of the request, never its query.
         path: String,
+        /// The origin of the web page that sent it, when the API is on
+        /// another: the browser's CORS check is then the likely cause.
+        page_origin: Option<String>,
     },
     /// One request outlived the client's `timeoutMs` (`LookerTimeoutError`).
     RequestTimeout {
@@ -306,9 +309,16 @@ impl<V> Error<V> {
                 }
             }
             Self::Response { problem, .. } => out.push_str(problem),
-            Self::Network { path, .. } => {
+            Self::Network { path, page_origin, .. } => {
                 out.push_str("no answer from ");
                 out.push_str(path);
+                if let Some(origin) = page_origin {
+                    out.push_str(&text!(
+                        "; from a page on ",
+                        origin,
+                        ", another origin than the API's, the likely cause is CORS: Looker answers a browser only when that origin is on its allowlist (Admin > Embed > Embedded Domain Allowlist)"
+                    ));
+                }
             }
             Self::RequestTimeout { timeout_ms, .. } => {
                 out.push_str(&text!("no answer within timeoutMs (", *timeout_ms, " ms)"));
