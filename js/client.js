@@ -108,7 +108,7 @@ function lookerClientClass(Core) {
       } catch {
         // Storage blocked or its value not JSON: nothing is pending.
       }
-      return this.#call(COMPLETE_OAUTH_LOGIN, url, pending);
+      return this.#call(COMPLETE_OAUTH_LOGIN, redirectParams(url), pending);
     }
 
     renderAll(requests, options) {
@@ -119,6 +119,18 @@ function lookerClientClass(Core) {
       }
     }
   };
+}
+
+/** The query parameters of a redirect the core checks, or undefined when `url` is not a URL. */
+function redirectParams(url) {
+  let params;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return undefined;
+  }
+  const get = (name) => params.get(name) ?? undefined;
+  return { code: get('code'), state: get('state'), error: get('error'), error_description: get('error_description') };
 }
 
 /** `bytes` random bytes as base64url text (RFC 7636's verifier alphabet). */

@@ -116,7 +116,11 @@ impl Core {
     #[wasm_bindgen(js_name = oauthUrl)]
     pub fn oauth_url(&self, challenge: Option<String>, state: Option<String>) -> Result<String, JsValue> {
         let auth = &self.inner.client.borrow().config.auth;
-        oauth::start(auth, challenge.zip(state)).map_err(|error: Error<Js>| error_value(error, &JsValue::UNDEFINED))
+        let made = match (challenge, state) {
+            (Some(challenge), Some(state)) => Some((challenge, state)),
+            _ => None,
+        };
+        oauth::start(auth, made).map_err(|error: Error<Js>| error_value(error, &JsValue::UNDEFINED))
     }
 
     fn start(&self, op: Op, controls: Controls<Js>) -> Promise {

@@ -293,7 +293,7 @@ impl<V> Error<V> {
                 crate::text::put_u64(u64::from(error.status), &mut out);
                 let said = error.looker_message.as_deref().or(crate::response::reason_phrase(error.status));
                 if let Some(said) = said {
-                    out.push(' ');
+                    out.push_str(" ");
                     out.push_str(said);
                 }
                 if let Some(body) = &error.body {
@@ -301,7 +301,7 @@ impl<V> Error<V> {
                     out.push_str(body);
                 }
                 if let Some(hint) = error.hint {
-                    if !out.ends_with('.') {
+                    if out.as_bytes().last() != Some(&b'.') {
                         out.push_str(".");
                     }
                     out.push_str(" ");

@@ -165,7 +165,16 @@ impl<V: Value> Object<V> {
             None => Fields::all(),
             Some(value) => match value.string() {
                 Some(csv) => Fields::from_csv(&csv),
-                None => Fields::from_csv(&string_list(value).unwrap_or_default().join(",")),
+                None => {
+                    let mut csv = String::new();
+                    for (at, field) in string_list(value).unwrap_or_default().iter().enumerate() {
+                        if at > 0 {
+                            csv.push_str(",");
+                        }
+                        csv.push_str(field);
+                    }
+                    Fields::from_csv(&csv)
+                }
             },
         }
     }

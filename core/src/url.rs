@@ -40,7 +40,9 @@ impl ApiBase {
             return Err(invalid("credentials do not belong in the URL"));
         }
         let host = host_of(authority).ok_or_else(|| invalid("it has no host"))?;
-        let mut path = path.trim_end_matches('/');
+        // Without trailing slashes (a byte loop: `trim_end_matches` brings str's pattern code).
+        let kept = path.bytes().rposition(|b| b != b'/').map_or(0, |at| at + 1);
+        let mut path = path.get(..kept).unwrap_or_default();
         if let Some(prefix) = path.strip_suffix(API_PATH) {
             path = prefix;
         }
@@ -115,7 +117,7 @@ fn is_loopback(host: &str) -> bool {
 
 /// The host of `host[:port]` or `[v6]:port`, if any.
 fn host_of(authority: &str) -> Option<&str> {
-    let end = if authority.starts_with('[') {
+    let end = if authority.as_bytes().first() == Some(&b'[') {
         byte_position(authority, b']')? + 1
     } else {
         byte_position(authority, b':').unwrap_or(authority.len())
