@@ -2,8 +2,8 @@
 // and give me one PDF" (the `bytes` of several PDF render results, in order).
 //
 //   import { mergePdfs } from 'looker-render/pdf';
-//   const results = await Promise.all(requests.map((request) => looker.render(request)));
-//   const pdf = await mergePdfs(results.map((result) => result.bytes));
+//   const results = await looker.renderAll(requests);
+//   const pdf = await mergePdfs(results.filter((r) => r.ok).map((r) => r.bytes));
 //
 // It uses pdf-lib, loaded only by this entry so that the main entry does not
 // grow. Pages are copied as they are (content, size, rotation); the documents'
