@@ -62,13 +62,15 @@ async function drive(io, call, callerSignal, onProgress, deadlineMs) {
   let event = START;
   let value;
   let answer;
+  let crossOrigin;
   try {
     for (;;) {
-      const next = answer === undefined ? call.step(event, value, 0, undefined, undefined, 0, 0)
+      const next = answer === undefined ? call.step(event, value, 0, undefined, crossOrigin, 0, 0)
         : call.step(ANSWER, answer.body, answer.status, answer.contentType, answer.retryAfter, answer.kind, answer.size);
       if (next.settled) io.woke();
       value = undefined;
       answer = undefined;
+      crossOrigin = undefined;
       switch (next.kind) {
         case SEND: {
           const request = new Deadline(signal, next.remainingMs);
@@ -81,6 +83,7 @@ async function drive(io, call, callerSignal, onProgress, deadlineMs) {
             else {
               event = NO_ANSWER;
               value = error;
+              crossOrigin = pageOriginIfOther(next.url);
             }
           } finally {
             request.release();
@@ -201,6 +204,12 @@ async function exchange(fetch, request, deadline) {
 }
 
 const textDecoder = new TextDecoder();
+
+/** The origin of the web page, when `url` is on another (a request the browser's CORS check may have stopped). */
+function pageOriginIfOther(url) {
+  const origin = globalThis.location?.origin;
+  return origin && origin !== 'null' && !url.startsWith(`${origin}/`) ? origin : undefined;
+}
 
 function concat(chunks, size) {
   const bytes = new Uint8Array(size);

@@ -99,10 +99,34 @@ class RenderNotReadyError extends LookerError {
   }
 }
 
+/**
+ * Signing in with OAuth cannot go on: the user denied it, the redirect was
+ * tampered with or replayed, Looker refused the code, or the sign-in has
+ * ended (`sign_in_required`: call `startOAuthLogin()` again).
+ */
+class LookerOAuthError extends LookerError {
+  /**
+   * @param {string} message
+   * @param {{ code: string }} details
+   * @param {ErrorOptions} [options]
+   */
+  constructor(message, { code }, options) {
+    super(message, options);
+    /**
+     * What went wrong: OAuth's own code (`access_denied`, `invalid_grant`, ...)
+     * or this client's: `state_mismatch`, `missing_code`, `no_login_pending`
+     * (no sign-in waits for this redirect in this tab: a replayed code),
+     * `sign_in_required`, `no_web_crypto`.
+     * @readonly @type {string}
+     */
+    this.code = code;
+  }
+}
+
 // Names as literals: minifiers (Vite's, esbuild --minify) rename classes, so
 // `error.name` (the function's name) would come out as 'r' in a bundled app.
 const names = {
-  LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError,
+  LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError, LookerOAuthError,
   RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
 };
 for (const [name, error] of Object.entries(names)) {
@@ -110,4 +134,4 @@ for (const [name, error] of Object.entries(names)) {
   Object.defineProperty(error.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
-export { LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError };
+export { LookerError, LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError, LookerOAuthError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError };

@@ -3,7 +3,7 @@
 // every message and decision comes from the Rust core.
 
 import {
-  LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError,
+  LookerApiError, LookerResponseError, LookerNetworkError, LookerTimeoutError, LookerOAuthError,
   RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
 } from './errors.js';
 
@@ -41,10 +41,11 @@ const TIMEOUT = 4;
 const NOT_READY = 5;
 const TYPE = 6;
 const RANGE = 7;
+const REQUEST_TIMEOUT = 8;
 
 /**
  * The error a call rejects with: `kind` picks the class, `message` is the
- * core's; `said` is Looker's own message (API); `number` is the status (API),
+ * core's; `said` is Looker's own message (API) or the OAuth error's code; `number` is the status (API),
  * the deadline (timeouts) or the wait Looker asks for (not ready; NaN for
  * none); `a` and `b` are the rest of its fields. For a network failure `a`
  * is the original error, whose reason the message ends with.
@@ -59,7 +60,8 @@ function failure(kind, message, said, number, a, b) {
     case NOT_READY: return new RenderNotReadyError(message, { retryAfterMs: Number.isNaN(number) ? null : number });
     case TYPE: return new TypeError(message);
     case RANGE: return new RangeError(message);
-    default: return new LookerTimeoutError(message, { timeoutMs: number });
+    case REQUEST_TIMEOUT: return new LookerTimeoutError(message, { timeoutMs: number });
+    default: return new LookerOAuthError(message, { code: said });
   }
 }
 

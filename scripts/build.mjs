@@ -9,8 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = join(root, 'pkg');
@@ -91,10 +92,17 @@ writeFileSync(join(pkg, 'node/package.json'), '{ "type": "commonjs" }\n');
 // wasm-bindgen copies our JS snippets (js/*.js, ES modules) next to the glue
 // and, for --target nodejs, require()s them: give the Node build CommonJS
 // copies. The snippets are written for this: named imports, one export line.
+// (The same conversion makes the CommonJS copies of the other plain-JS entries:
+// js/extension.js, js/pdf.js, js/render-kinds.js, whose one export may also be
+// an `export const`.)
 const toCommonJs = (file, source) => {
-  const converted = source
+  const declared = [];
+  let converted = source
     .replace(/^import \{([^}]*)\} from '([^']+)';$/gm, "const {$1} = require('$2');")
-    .replace(/^export \{([^}]*)\};$/m, 'module.exports = {$1};');
+    .replace(/^export \{([^}]*)\};$/m, 'module.exports = {$1};')
+    .replace(/^export const (\w+) =/gm, (_, name) => { declared.push(name); return `const ${name} =`; });
+  if (declared.length && /^module\.exports\b/m.test(converted)) throw new Error(`${file}: both export {...} and export const`);
+  if (declared.length) converted += `module.exports = { ${declared.join(', ')} };\n`;
   if (/^\s*(import|export)\b/m.test(converted)) throw new Error(`${file}: an import/export the CommonJS conversion does not handle`);
   return `'use strict';\n${converted}`;
 };
@@ -161,6 +169,13 @@ initSync({ module: bytes });
 export const LookerClient = lookerClientClass(Core);
 export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 `);
+// Its CommonJS copy, for require('looker-render/inline') (Node before 20.19
+// cannot require an ES module): the same module and what it imports, as one
+// CommonJS file. The glue's import.meta.url is only read by its async init,
+// which this entry never calls; in CommonJS it is left empty.
+esbuild.buildSync({ entryPoints: [join(pkg, 'web/inline.js')], outfile: join(pkg, 'web/inline.cjs'), bundle: true,
+  format: 'cjs', platform: 'neutral', logLevel: 'error', logOverride: { 'empty-import-meta': 'silent' },
+  banner: { js: '// CommonJS copy of web/inline.js (scripts/build.mjs bundles it with esbuild): the wasm inlined, compiled on require.' } });
 
 // One set of types for every entry: the Node glue's, which holds only what
 // the crate declares (the models, from the core's serde types through tsify,
@@ -168,8 +183,19 @@ export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 // are internal and skip TypeScript), with the error classes re-exported from
 // errors.d.ts, which tsc writes from js/errors.js's JSDoc (the classes are
 // documented there, once).
+//
+// Every entry's types come twice: NAME.d.ts, read as ES module types (the
+// package is "type": "module"), and NAME.d.cts, read as CommonJS types, for
+// the `import` and `require` conditions. They say the same; the .d.cts files
+// name their siblings as .cjs so that TypeScript stays in CommonJS there.
+// (One .d.ts under `require` makes TypeScript think `require('looker-render')`
+// gives an ES module: attw's "masquerading as ESM".)
+const writeTypes = (path, text) => {
+  writeFileSync(join(pkg, `${path}.d.ts`), text);
+  writeFileSync(join(pkg, `${path}.d.cts`), text.replace(/((?:from |import\()'\.\.?\/[^']+)\.js'/g, "$1.cjs'"));
+};
 const types = readFileSync(join(pkg, 'node', `${crate}.d.ts`), 'utf8');
-writeFileSync(join(pkg, 'index.d.ts'), `${types}\nexport { ${errorNames.join(', ')} } from './errors.js';\n`);
+writeTypes('index', `${types}\nexport { ${errorNames.join(', ')} } from './errors.js';\n`);
 for (const dir of ['node', 'web']) rmSync(join(pkg, dir, `${crate}.d.ts`), { force: true });
 const typesTmp = join(root, 'target', 'errors-d-ts');
 rmSync(typesTmp, { recursive: true, force: true });
@@ -181,15 +207,62 @@ run(join(root, 'node_modules/.bin/tsc'), ['--allowJs', '--declaration', '--emitD
 // The typedefs tsc writes for the JSDoc imports are not part of the API.
 const errorTypes = readFileSync(join(typesTmp, 'out', 'errors.d.ts'), 'utf8')
   .replace(/^export type (RenderTask|ValidationErrorDetail) = .*\n/gm, (_, name) => `type ${name} = import('./index.js').${name};\n`);
-writeFileSync(join(pkg, 'errors.d.ts'), errorTypes);
+writeTypes('errors', errorTypes);
 
-// looker-render/extension (js/extension.js): the fetch adapter for Looker
-// extension pages. Plain JS, no wasm: ESM, a CommonJS copy, its own types.
-mkdirSync(join(pkg, 'extension'), { recursive: true });
-const extensionSource = readFileSync(join(root, 'js/extension.js'), 'utf8');
-writeFileSync(join(pkg, 'extension/index.js'), extensionSource);
-writeFileSync(join(pkg, 'extension/index.cjs'), `'use strict';\n${extensionSource.replace(/^export \{([^}]*)\};$/m, 'module.exports = {$1};')}`);
-cpSync(join(root, 'js/extension.d.ts'), join(pkg, 'extension/index.d.ts'));
+// Entries of plain JS, no wasm: DIR/index.js (the source as is), DIR/index.cjs
+// (a CommonJS copy) and the types, DIR/index.d.ts and .d.cts.
+const plainEntry = (dir, source, typesText) => {
+  mkdirSync(join(pkg, dir), { recursive: true });
+  const code = readFileSync(join(root, source), 'utf8');
+  writeFileSync(join(pkg, dir, 'index.js'), code);
+  writeFileSync(join(pkg, dir, 'index.cjs'), toCommonJs(source, code));
+  writeTypes(`${dir}/index`, typesText);
+};
+
+// looker-render/extension (js/extension.js): the fetch adapter for Looker extension pages.
+plainEntry('extension', 'js/extension.js', readFileSync(join(root, 'js/extension.d.ts'), 'utf8'));
+
+// looker-render/pdf (js/pdf.js): mergePdfs, one PDF from many. The only entry
+// that loads pdf-lib (a dependency of the package for it alone).
+plainEntry('pdf', 'js/pdf.js', readFileSync(join(root, 'js/pdf.d.ts'), 'utf8'));
+
+// The table of render kinds (js/render-kinds.js, written from the core's
+// tables) for the CLI and for callers: `looker-render/render-kinds`. Its
+// types are the table's own, literally (it is deep-frozen: `as const` is true).
+mkdirSync(join(pkg, 'js'), { recursive: true });
+const renderKindsSource = readFileSync(join(root, 'js/render-kinds.js'), 'utf8');
+writeFileSync(join(pkg, 'js/render-kinds.js'), renderKindsSource);
+writeFileSync(join(pkg, 'js/render-kinds.cjs'), toCommonJs('js/render-kinds.js', renderKindsSource));
+const literalType = (value, indent = '') => {
+  const inner = `${indent}  `;
+  if (Array.isArray(value) && value.every((item) => typeof item !== 'object')) return `readonly [${value.map((item) => literalType(item)).join(', ')}]`;
+  if (Array.isArray(value)) return `readonly [\n${value.map((item) => `${inner}${literalType(item, inner)},\n`).join('')}${indent}]`;
+  if (value && typeof value === 'object') {
+    return `{\n${Object.entries(value).map(([key, item]) => `${inner}readonly ${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${literalType(item, inner)};\n`).join('')}${indent}}`;
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  throw new Error(`js/render-kinds.js: no literal type for ${typeof value}`);
+};
+const { renderKinds } = await import(pathToFileURL(join(root, 'js/render-kinds.js')).href);
+writeTypes('js/render-kinds', `// Types of \`looker-render/render-kinds\`: the table itself (scripts/build.mjs writes them from js/render-kinds.js).
+export declare const renderKinds: ${literalType(renderKinds)};
+`);
+
+// TypeScript's older resolution (moduleResolution node10, "node") and tools
+// that predate `exports` look for a subpath as a file or folder: entries that
+// live elsewhere get a folder holding only a package.json that points there.
+const stubs = { inline: { main: '../web/inline.cjs', types: '../index.d.ts' },
+  'render-kinds': { main: '../js/render-kinds.cjs', types: '../js/render-kinds.d.ts' } };
+for (const [dir, fields] of Object.entries(stubs)) {
+  mkdirSync(join(pkg, dir), { recursive: true });
+  writeFileSync(join(pkg, dir, 'package.json'), JSON.stringify(fields, null, 2) + '\n');
+}
+
+// An entry with CommonJS and ES module files: each condition with its own types.
+const dual = (types, cjs, esm) => ({
+  require: { types: `${types}.d.cts`, default: cjs },
+  default: { types: `${types}.d.ts`, default: esm },
+});
 
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, 'm'))[1];
@@ -199,48 +272,42 @@ const manifest = {
   description: field('description'),
   license: field('license'),
   keywords: ['looker', 'looker-api', 'render', 'pdf', 'png', 'wasm'],
+  repository: { type: 'git', url: 'git+https://github.com/looker-render/looker-render.git' },
+  homepage: 'https://github.com/looker-render/looker-render#readme',
+  bugs: 'https://github.com/looker-render/looker-render/issues',
   type: 'module',
+  // For tools that predate `exports`: Node's CommonJS entry, and the web entry for bundlers.
   main: './node/index.cjs',
   module: './web/index.js',
-  browser: './web/index.js',
   types: './index.d.ts',
   exports: {
+    // Node gets the wasm from the file beside the glue, synchronously; everything
+    // else (browsers, workers, bundlers) the web entry, with top-level await.
     '.': {
-      types: './index.d.ts',
-      node: { import: './node/index.mjs', require: './node/index.cjs' },
-      browser: './web/index.js',
-      import: './web/index.js',
-      default: './web/index.js',
+      node: dual('./index', './node/index.cjs', './node/index.mjs'),
+      default: { types: './index.d.ts', default: './web/index.js' },
     },
-    './inline': {
-      types: './index.d.ts',
-      default: './web/inline.js',
-    },
-    './extension': {
-      types: './extension/index.d.ts',
-      require: './extension/index.cjs',
-      default: './extension/index.js',
-    },
-    './render-kinds': './js/render-kinds.js',
+    './inline': dual('./index', './web/inline.cjs', './web/inline.js'),
+    './extension': dual('./extension/index', './extension/index.cjs', './extension/index.js'),
+    './pdf': dual('./pdf/index', './pdf/index.cjs', './pdf/index.js'),
+    './render-kinds': dual('./js/render-kinds', './js/render-kinds.cjs', './js/render-kinds.js'),
     './package.json': './package.json',
   },
   bin: { 'looker-render': './cli/looker-render.mjs' },
-  files: ['index.d.ts', 'errors.d.ts', 'node/', 'web/', 'extension/', 'js/', 'cli/', 'README.md', 'LICENSE'],
-  sideEffects: ['./web/index.js', './web/inline.js'],
+  files: ['index.d.ts', 'index.d.cts', 'errors.d.ts', 'errors.d.cts', 'node/', 'web/', 'extension/', 'pdf/', 'js/',
+    ...Object.keys(stubs).map((dir) => `${dir}/`), 'cli/', 'README.md', 'CHANGELOG.md', 'LICENSE'],
+  // Importing these does more than define things: they fetch or read the wasm and compile it.
+  sideEffects: ['./web/index.js', './web/inline.js', './web/inline.cjs', './node/looker_render.js'],
+  dependencies: { 'pdf-lib': '^1.17.1' },
   engines: { node: '>=18' },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-
-// The table of render kinds (js/render-kinds.js, written from the core's
-// tables) for the CLI and for callers: `looker-render/render-kinds`.
-mkdirSync(join(pkg, 'js'), { recursive: true });
-cpSync(join(root, 'js/render-kinds.js'), join(pkg, 'js/render-kinds.js'));
 
 // The looker-render CLI (cli/, plain ES modules, no build step): it imports
 // the package as ../node/index.mjs. Its README section is folded into the main one.
 cpSync(join(root, 'cli'), join(pkg, 'cli'), { recursive: true, filter: (src) => !src.endsWith('.md') });
 chmodSync(join(pkg, 'cli/looker-render.mjs'), 0o755);
-for (const file of ['README.md', 'LICENSE']) {
+for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
   if (existsSync(join(root, file))) cpSync(join(root, file), join(pkg, file));
 }
 

@@ -132,6 +132,9 @@ kill $sandbox_pid 2>/dev/null || true
 
 run_suite "packed npm package (ESM, CommonJS, tsc)" node bash scripts/test-package.sh
 
+run_suite "packed npm package lints clean (publint --strict, attw; node --test tests/package-lint/)" node \
+  node --test --test-reporter=spec tests/package-lint/
+
 cli_tests() { bash tests/cli/install.sh && node --test --test-reporter=spec --test-timeout=60000 tests/cli/; }
 run_suite "looker-render CLI from the packed package (node --test tests/cli/)" node cli_tests
 

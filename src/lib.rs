@@ -15,10 +15,10 @@ use js_sys::Promise;
 use looker_render_core::call::{Call, Client, Event, Op, Output, Step};
 use looker_render_core::error::{ArgumentError, Error};
 use looker_render_core::input::{self, Controls};
+use looker_render_core::oauth;
 use looker_render_core::params::RenderKind;
 use looker_render_core::request::Expect;
 use looker_render_core::response::{Answer, Body, Head};
-use looker_render_core::text;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -65,6 +65,7 @@ const CREATE_DASHBOARD_RENDER_TASK: u8 = 6;
 const RENDER_TASK_RESULTS: u8 = 7;
 const WAIT_FOR_RENDER_TASK: u8 = 8;
 const RENDER: u8 = 9;
+const COMPLETE_OAUTH_LOGIN: u8 = 10;
 
 #[wasm_bindgen]
 impl Core {
@@ -86,6 +87,11 @@ impl Core {
     /// reject with it).
     pub fn call(&self, method: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue, e: JsValue) -> Result<Promise, JsValue> {
         let [a, b, c, d, e] = [a, b, c, d, e].map(Js);
+        if method == COMPLETE_OAUTH_LOGIN {
+            let op = oauth::sign_in(&self.inner.client.borrow().config.auth, &a, &b);
+            let op = op.map_err(|error| error_value(error, &JsValue::UNDEFINED))?;
+            return Ok(self.start(op, Controls::none()));
+        }
         let call = match method {
             LOGIN => Ok((Op::Login, Controls::none())),
             LOGOUT => Ok((Op::Logout, Controls::none())),
@@ -102,10 +108,26 @@ impl Core {
             _ => Err(ArgumentError::type_error("", "method", "must be one of LookerClient's")),
         };
         let (op, controls) = call.map_err(argument_error)?;
+        Ok(self.start(op, controls))
+    }
+
+    /// `startOAuthLogin()`'s URL, from the challenge and state js/client.js
+    /// made with Web Crypto (none when the page has none).
+    #[wasm_bindgen(js_name = oauthUrl)]
+    pub fn oauth_url(&self, challenge: Option<String>, state: Option<String>) -> Result<String, JsValue> {
+        let auth = &self.inner.client.borrow().config.auth;
+        let made = match (challenge, state) {
+            (Some(challenge), Some(state)) => Some((challenge, state)),
+            _ => None,
+        };
+        oauth::start(auth, made).map_err(|error: Error<Js>| error_value(error, &JsValue::UNDEFINED))
+    }
+
+    fn start(&self, op: Op, controls: Controls<Js>) -> Promise {
         let call = PendingCall { inner: Rc::clone(&self.inner), call: Call::new(op), cause: JsValue::UNDEFINED };
         let signal = controls.signal.map(|signal| signal.0.unchecked_into());
         let on_progress = controls.on_progress.map_or(JsValue::UNDEFINED, |callback| callback.0);
-        Ok(js::drive(&self.inner.io, call, signal, on_progress, controls.deadline_ms))
+        js::drive(&self.inner.io, call, signal, on_progress, controls.deadline_ms)
     }
 
     /// Checks the arguments of `renderAll`/`renderMany` (every request,
@@ -165,8 +187,10 @@ impl PendingCall {
                 Event::Answer(Answer { head, body })
             }
             2 => {
+                // No answer: `value` is the error, `retry_after` the page's
+                // origin when the request went to another (see js/driver.js).
                 self.cause = value;
-                Event::NoAnswer
+                Event::NoAnswer(retry_after)
             }
             3 => Event::Token(value.as_string()),
             4 => Event::Woke,
@@ -179,13 +203,13 @@ impl PendingCall {
             (step, client.session.take_settled())
         };
         match step {
-            Step::Send { request, token, remaining_ms } => {
+            Step::Send { request, authorization, remaining_ms } => {
                 let body = request.body.as_ref();
                 js::send_step(
                     settled,
                     request.method.as_str(),
                     &request.url,
-                    token.map(|token| text!("token ", token)),
+                    authorization,
                     body.map(|body| body.content_type()),
                     body.map(|body| body.text().to_owned()),
                     match request.expect {
@@ -234,6 +258,7 @@ const NOT_READY: u8 = 5;
 const TYPE: u8 = 6;
 const RANGE: u8 = 7;
 const REQUEST_TIMEOUT: u8 = 8;
+const OAUTH: u8 = 9;
 
 /// The JS error a call rejects with: the core's message, the class of its
 /// kind, and the fields a program branches on.
@@ -256,6 +281,7 @@ fn error_value(error: Error<Js>, cause: &JsValue) -> JsValue {
         Error::RequestTimeout { timeout_ms, .. } => js::failure(REQUEST_TIMEOUT, &message, None, timeout_ms, none, none),
         Error::Failed { task, .. } => js::failure(FAILED, &message, None, 0.0, &task.0, none),
         Error::Timeout { timeout_ms, task, .. } => js::failure(TIMEOUT, &message, None, timeout_ms, &value(task), none),
+        Error::OAuth { code, .. } => js::failure(OAUTH, &message, Some(&code), 0.0, none, none),
         Error::NotReady { retry_after_ms, .. } => {
             js::failure(NOT_READY, &message, None, retry_after_ms.unwrap_or(f64::NAN), none, none)
         }

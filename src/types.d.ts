@@ -35,6 +35,18 @@ export interface LookerClientOptions {
   maxRetries?: number;
   /** The largest render result accepted, in bytes (default 256 MiB). */
   maxResultBytes?: number;
+  /** Signs a user in from a web app with OAuth 2 and PKCE (`startOAuthLogin`, `completeOAuthLogin`). */
+  oauth?: OAuthOptions;
+}
+
+/** The OAuth app a web app signs its users in through, as a Looker admin registered it. */
+export interface OAuthOptions {
+  /** The app's `client_guid` in Looker's OAuth client apps. */
+  clientId: string;
+  /** The page Looker sends the browser back to, exactly as registered (`https://app.example.com/signed-in`). */
+  redirectUri: string;
+  /** The Looker web UI, where users sign in: `https://acme.looker.com` (the API host in `baseUrl` may differ, e.g. port 19999). */
+  lookerUrl: string;
 }
 
 /** Options of a single call. */
@@ -150,10 +162,28 @@ export declare class LookerClient {
    */
   login(): Promise<void>;
   /**
-   * Looker's "Logout" (`DELETE /logout`) for the token in hand, then forgets
-   * it. Credentials log in again on the next call.
+   * Looker's "Logout" (`DELETE /logout`; with OAuth `DELETE /api/logout`,
+   * which ends the grant) for the token in hand, then forgets it.
+   * Credentials log in again on the next call; an OAuth client needs a new sign-in.
    */
   logout(): Promise<void>;
+  /**
+   * Starts signing the user in with OAuth (PKCE): makes a verifier and state
+   * with Web Crypto, keeps them in sessionStorage for the redirect page, and
+   * resolves with the URL of Looker's sign-in page, for the app to navigate to.
+   * Rejects with `LookerOAuthError` (`no_web_crypto`) on a page that is not
+   * secure, and `TypeError` on a client without the `oauth` option.
+   */
+  startOAuthLogin(): Promise<string>;
+  /**
+   * On the redirect page, given `location.href`: checks the redirect (state,
+   * code, `?error=`) against what this tab kept, then redeems the code. From
+   * then on every call is signed in as the user; tokens stay in memory and
+   * are refreshed before they expire. Rejects with `LookerOAuthError`
+   * (`access_denied`, `state_mismatch`, `no_login_pending`, `invalid_grant`, ...)
+   * without a token request when the redirect fails a check.
+   */
+  completeOAuthLogin(url: string): Promise<void>;
   /** Looker's "Get Render Task": `GET /render_tasks/{render_task_id}`. */
   renderTask(renderTaskId: string, options?: CallOptions): Promise<RenderTask>;
   /** Looker's "Create Look Render Task": renders a look to png or jpg. */

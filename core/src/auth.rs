@@ -3,7 +3,8 @@
 //! calls, and what a failed login says. Pure state and functions; the calls
 //! of [`crate::call`] drive them.
 
-use crate::error::{ApiError, ArgumentError, Error};
+use crate::error::{ArgumentError, Error};
+use crate::oauth::OAuthApp;
 use crate::response::Answer;
 use crate::schema;
 use crate::url::ApiBase;
@@ -26,12 +27,24 @@ pub enum Auth {
         /// Looker's client secret: only ever written into a login's form body.
         client_secret: String,
     },
+    /// A user signed in with OAuth (PKCE): bearer tokens from `/api/token`,
+    /// refreshed with the refresh token.
+    OAuth(OAuthApp),
 }
 
 impl Auth {
     /// Whether a 401 may be cured by asking for a token again.
     pub fn renews(&self) -> bool {
-        matches!(self, Self::Callback | Self::Credentials { .. })
+        matches!(self, Self::Callback | Self::Credentials { .. } | Self::OAuth(_))
+    }
+
+    /// The `Authorization` header of `token`: Looker's `token` scheme, or
+    /// `Bearer` for OAuth's tokens.
+    pub fn header(&self, token: &str) -> String {
+        match self {
+            Self::OAuth(_) => crate::text!("Bearer ", token),
+            _ => crate::text!("token ", token),
+        }
     }
 
     /// What a 401 that the client could not cure says: how it signed in,
@@ -42,6 +55,7 @@ impl Auth {
             Self::Token => "The client signed in with options.accessToken, and Looker did not accept it (API tokens expire after an hour)",
             Self::Callback => "The client signed in with options.getAccessToken, and Looker did not accept its token, asked for twice",
             Self::Credentials { .. } => "The client signed in with options.clientId and clientSecret, and Looker did not accept the token of a new login either",
+            Self::OAuth(_) => "The client signed in with OAuth, and Looker did not accept its token even after a refresh: sign in again with startOAuthLogin()",
         }
     }
 }
@@ -59,6 +73,8 @@ pub struct AuthOptions {
     pub client_secret: bool,
     /// `fetch` is set (a transport that may authenticate by itself).
     pub fetch: bool,
+    /// `oauth` is set.
+    pub oauth: bool,
 }
 
 /// How a client may authenticate, before the values are read.
@@ -72,6 +88,8 @@ pub enum AuthMode {
     Callback,
     /// See [`Auth::Credentials`].
     Credentials,
+    /// See [`Auth::OAuth`].
+    OAuth,
 }
 
 /// Picks the one way to authenticate, or says why the options are wrong.
@@ -85,16 +103,17 @@ pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
         ));
     }
     let credentials = options.client_id;
-    let given = [options.access_token, options.get_access_token, credentials].iter().filter(|given| **given).count();
+    let given = [options.access_token, options.get_access_token, credentials, options.oauth].iter().filter(|given| **given).count();
     match given {
         0 if options.fetch => Ok(AuthMode::Transport),
         1 if options.access_token => Ok(AuthMode::Token),
         1 if options.get_access_token => Ok(AuthMode::Callback),
+        1 if options.oauth => Ok(AuthMode::OAuth),
         1 => Ok(AuthMode::Credentials),
         _ => Err(ArgumentError::type_error(
             "options",
             "",
-            "need exactly one way to authenticate: accessToken, getAccessToken, or clientId with clientSecret",
+            "need exactly one way to authenticate: accessToken, getAccessToken, clientId with clientSecret, or oauth",
         )),
     }
 }
@@ -184,14 +203,16 @@ pub struct Session<V> {
     generation: u32,
     /// The last login Looker refused, and its generation. (A login that got
     /// no answer is not kept: a waiting call tries again itself.)
-    failure: Option<(u32, ApiError<V>)>,
+    failure: Option<(u32, Error<V>)>,
     /// A login finished since [`Session::take_settled`] was last asked.
     settled: bool,
+    /// OAuth's refresh token, which renews the token instead of a login.
+    refresh: Option<String>,
 }
 
 impl<V> Default for Session<V> {
     fn default() -> Self {
-        Self { token: None, logging_in: false, generation: 0, failure: None, settled: false }
+        Self { token: None, logging_in: false, generation: 0, failure: None, settled: false, refresh: None }
     }
 }
 
@@ -232,7 +253,7 @@ impl<V: Clone> Session<V> {
         }
         if let (Some(waited), Some((failed, error))) = (waited, &self.failure) {
             if *failed > waited {
-                return TokenState::Failed(Error::Api(error.clone()));
+                return TokenState::Failed(error.clone());
             }
         }
         if self.logging_in {
@@ -248,11 +269,29 @@ impl<V: Clone> Session<V> {
         self.finish_login();
     }
 
-    /// A login failed with `error`.
+    /// A login failed with `error`. A refused refresh (`sign_in_required`)
+    /// ends the sign-in: the refresh token is forgotten.
     pub fn login_failed(&mut self, error: &Error<V>) {
         self.finish_login();
-        if let Error::Api(error) = error {
-            self.failure = Some((self.generation, error.clone()));
+        match error {
+            Error::Api(error) => self.failure = Some((self.generation, Error::Api(error.clone()))),
+            Error::OAuth { .. } => {
+                self.refresh = None;
+                self.failure = Some((self.generation, error.clone()));
+            }
+            _ => {}
+        }
+    }
+
+    /// OAuth's refresh token, if the session has one.
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.refresh.as_deref()
+    }
+
+    /// A sign-in or refresh gave a new refresh token (Looker rotates them).
+    pub fn set_refresh_token(&mut self, refresh: Option<String>) {
+        if refresh.is_some() {
+            self.refresh = refresh;
         }
     }
 
@@ -276,9 +315,10 @@ impl<V: Clone> Session<V> {
         }
     }
 
-    /// Forgets the token (logout; `login()` to force a new one).
+    /// Forgets the token, and a refresh token (logout; `login()` to force a new one).
     pub fn forget(&mut self) {
         self.token = None;
+        self.refresh = None;
     }
 
     /// Whether a login finished since the last time this was asked (the I/O
@@ -295,7 +335,7 @@ mod tests {
     use serde_json::{json, Value as Json};
 
     fn options(access_token: bool, get_access_token: bool, client_id: bool, client_secret: bool, fetch: bool) -> AuthOptions {
-        AuthOptions { access_token, get_access_token, client_id, client_secret, fetch }
+        AuthOptions { access_token, get_access_token, client_id, client_secret, fetch, oauth: false }
     }
 
     #[test]
@@ -385,14 +425,14 @@ mod tests {
         // Due for renewal: the next call logs in again.
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
         assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(1));
-        let refused = ApiError::new(404, Some("Not found".into()), None);
+        let refused = crate::error::ApiError::new(404, Some("Not found".into()), None);
         session.login_failed(&Error::Api(refused.clone()));
         assert_eq!(session.token_for_login(100.0, Some(1)), TokenState::Failed(Error::Api(refused)));
         // A call that did not wait for the failed login tries again.
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
         assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(2));
         // A login that got no answer is not handed to the calls waiting on it: they try again.
-        session.login_failed(&Error::Network { context: LOGIN_CONTEXT.into(), path: "/login".into() });
+        session.login_failed(&Error::Network { context: LOGIN_CONTEXT.into(), path: "/login".into(), page_origin: None });
         assert_eq!(session.token_for_login(100.0, Some(2)), TokenState::LogIn);
     }
 

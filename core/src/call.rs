@@ -19,6 +19,7 @@
 //! ```
 
 use crate::auth::{self, Auth, Session, TokenState, LOGIN_CONTEXT};
+use crate::oauth;
 use crate::error::{ArgumentError, Error};
 use crate::params::RenderKind;
 use crate::poll::{Learned, Next, Outcome, PollSchedule, Wait, NOT_READY_DEFAULT_MS};
@@ -123,18 +124,25 @@ pub enum Op {
     Login,
     /// `logout`: Looker's "Logout" for the token in hand, then forget it.
     Logout,
+    /// `completeOAuthLogin`: redeem the redirect's code for tokens.
+    SignIn {
+        /// The authorization code.
+        code: String,
+        /// The PKCE verifier whose challenge went with the authorization.
+        verifier: String,
+    },
 }
 
 /// What the I/O layer should do next.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step<V> {
-    /// Send `request` (with `Authorization: token <token>` when a token is
-    /// given) and answer with [`Event::Answer`] or [`Event::NoAnswer`].
+    /// Send `request` (with the `Authorization` header given) and answer
+    /// with [`Event::Answer`] or [`Event::NoAnswer`].
     Send {
         /// The request.
         request: Request,
-        /// The token to send it with.
-        token: Option<String>,
+        /// Its `Authorization` header (`token …`, or `Bearer …` for OAuth).
+        authorization: Option<String>,
         /// How long this attempt may take, in ms (the rest of the request's
         /// deadline); past it, answer [`Event::TimedOut`].
         remaining_ms: f64,
@@ -159,8 +167,10 @@ pub enum Event<V> {
     Start,
     /// The answer to the request sent.
     Answer(Answer<V>),
-    /// The request got no answer (refused, reset, DNS, CORS).
-    NoAnswer,
+    /// The request got no answer (refused, reset, DNS, CORS); from a web
+    /// page, with the page's origin when the request went to another (where
+    /// CORS is the likely cause).
+    NoAnswer(Option<String>),
     /// The request's deadline (`remaining_ms` of its [`Step::Send`]) passed first.
     TimedOut,
     /// What `getAccessToken` gave: `None` when it was not a string.
@@ -310,11 +320,23 @@ impl<V: Value> Call<V> {
             Op::Logout => match client.session.current() {
                 // The token in hand, fresh or not: it is the one to revoke.
                 Some(token) => {
-                    let exchange = Exchange::with_token(request::logout(&config.base), token.to_owned(), now_ms);
+                    let request = match config.auth {
+                        Auth::OAuth(_) => oauth::logout(&config.base),
+                        _ => request::logout(&config.base),
+                    };
+                    let exchange = Exchange::with_token(request, token.to_owned(), now_ms);
                     self.exchange(client, Purpose::Session, exchange, now_ms)
                 }
-                None => self.finish(client, Ok(Output::Nothing)),
+                None => {
+                    client.session.forget();
+                    self.finish(client, Ok(Output::Nothing))
+                }
             },
+            Op::SignIn { code, verifier } => {
+                client.session.forget();
+                let exchange = Exchange { sign_in: Some((code.clone(), verifier.clone())), ..Exchange::new(None, now_ms) };
+                self.exchange(client, Purpose::Session, exchange, now_ms)
+            }
         }
     }
 
@@ -523,7 +545,7 @@ impl<V: Value> Call<V> {
                 }
                 _ => text!("wait for render task ", self.task_id, " (", target(task), ")"),
             },
-            Op::Login => LOGIN_CONTEXT.into(),
+            Op::Login | Op::SignIn { .. } => LOGIN_CONTEXT.into(),
             Op::Logout => "log out of Looker".into(),
         }
     }
@@ -609,6 +631,10 @@ struct Exchange {
     in_job: bool,
     /// It was sent at least once.
     sent: bool,
+    /// An OAuth sign-in's code and verifier, to redeem instead of a refresh.
+    sign_in: Option<(String, String)>,
+    /// The origin of the page, when the last attempt got no answer from another.
+    page_origin: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -616,6 +642,8 @@ struct Login {
     request: Request,
     retries: u32,
     started_ms: f64,
+    /// An OAuth sign-in redeeming its code (else a refresh, or a login with credentials).
+    redeem: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -658,6 +686,8 @@ impl Exchange {
             probe: false,
             in_job: false,
             sent: false,
+            sign_in: None,
+            page_origin: None,
         }
     }
 
@@ -682,8 +712,9 @@ impl Exchange {
             },
             (Phase::Ready, _) | (Phase::Backoff | Phase::Paused, Event::Woke) => self.send(client, now_ms),
             (Phase::Sending, Event::Answer(answer)) => self.answered(client, answer, now_ms),
-            (Phase::Sending, Event::NoAnswer) => {
+            (Phase::Sending, Event::NoAnswer(page_origin)) => {
                 self.health(client, Health::Failing, None, now_ms);
+                self.page_origin = page_origin;
                 self.failed(client, Attempt::Network, None, now_ms)
             }
             (Phase::Sending, Event::TimedOut) => {
@@ -692,10 +723,10 @@ impl Exchange {
             }
             (Phase::LoginBackoff, Event::Woke) => self.send_login(client, now_ms),
             (Phase::LoggingIn, Event::Answer(answer)) => self.logged_in(client, answer, now_ms),
-            (Phase::LoggingIn, Event::NoAnswer) => {
+            (Phase::LoggingIn, Event::NoAnswer(page_origin)) => {
                 self.health(client, Health::Failing, None, now_ms);
                 let path = self.login.as_ref().map_or("", |login| path_of(&login.request.url)).to_owned();
-                self.login_failed(client, Error::Network { context: LOGIN_CONTEXT.into(), path })
+                self.login_failed(client, Error::Network { context: LOGIN_CONTEXT.into(), path, page_origin })
             }
             (Phase::LoggingIn, Event::TimedOut) => {
                 self.health(client, Health::Failing, None, now_ms);
@@ -736,12 +767,40 @@ impl Exchange {
                     }
                     TokenState::LogIn => {
                         let request = request::login(&client.config.base, client_id, client_secret);
-                        self.login = Some(Login { request, retries: 0, started_ms: now_ms });
+                        self.login = Some(Login { request, retries: 0, started_ms: now_ms, redeem: false });
                         self.send_login(client, now_ms)
                     }
                     TokenState::Failed(error) => Exchanged::Done(Err(error)),
                 }
             }
+            Auth::OAuth(app) => match client.session.token_for_login(now_ms, self.waited.take()) {
+                TokenState::Fresh(token) => {
+                    self.token = Some(token);
+                    self.send(client, now_ms)
+                }
+                TokenState::Wait(generation) => {
+                    self.waited = Some(generation);
+                    self.phase = Phase::AwaitLogin;
+                    Exchanged::Io(Step::AwaitLogin)
+                }
+                TokenState::LogIn => {
+                    let base = &client.config.base;
+                    let (request, redeem) = match (self.sign_in.take(), client.session.refresh_token()) {
+                        (Some((code, verifier)), _) => (oauth::redeem(base, app, &code, &verifier), true),
+                        (None, Some(refresh)) => (oauth::refresh(base, app, refresh), false),
+                        (None, None) => {
+                            let error = oauth::failure(
+                                "sign_in_required",
+                                "not signed in: call startOAuthLogin(), then completeOAuthLogin() on the page Looker sends the browser back to",
+                            );
+                            return self.login_failed(client, error);
+                        }
+                    };
+                    self.login = Some(Login { request, retries: 0, started_ms: now_ms, redeem });
+                    self.send_login(client, now_ms)
+                }
+                TokenState::Failed(error) => Exchanged::Done(Err(error)),
+            },
         }
     }
 
@@ -766,7 +825,8 @@ impl Exchange {
         }
         self.phase = Phase::Sending;
         self.sent = true;
-        Exchanged::Io(Step::Send { request: request.clone(), token: self.token.clone(), remaining_ms })
+        let authorization = self.token.as_deref().map(|token| client.config.auth.header(token));
+        Exchanged::Io(Step::Send { request: request.clone(), authorization, remaining_ms })
     }
 
     /// Tells the client's throttle how the server answered.
@@ -827,7 +887,11 @@ impl Exchange {
             }
             Decision::GiveUp => match answer {
                 Some(answer) => Exchanged::Done(Ok(Some(answer))),
-                None => Exchanged::Done(Err(Error::Network { context: String::new(), path: path_of(&request.url).to_owned() })),
+                None => Exchanged::Done(Err(Error::Network {
+                    context: String::new(),
+                    path: path_of(&request.url).to_owned(),
+                    page_origin: self.page_origin.take(),
+                })),
             },
         }
     }
@@ -839,7 +903,7 @@ impl Exchange {
         self.phase = Phase::LoggingIn;
         Exchanged::Io(Step::Send {
             request: login.request.clone(),
-            token: None,
+            authorization: None,
             remaining_ms: client.config.timeout_ms - (now_ms - login.started_ms),
         })
     }
@@ -861,10 +925,16 @@ impl Exchange {
                 return Exchanged::Io(Step::Sleep(ms));
             }
         }
-        match auth::token_from(answer) {
-            Ok((token, expires_in)) => {
+        let redeem = login.redeem;
+        let tokens = match client.config.auth {
+            Auth::OAuth(_) => oauth::tokens_from(answer, redeem),
+            _ => auth::token_from(answer).map(|(token, expires_in)| (token, expires_in, None)),
+        };
+        match tokens {
+            Ok((token, expires_in, refresh)) => {
                 self.login = None;
                 client.session.logged_in(token.clone(), auth::renew_at_ms(now_ms, expires_in));
+                client.session.set_refresh_token(refresh);
                 self.token = Some(token);
                 self.send(client, now_ms)
             }
@@ -963,14 +1033,15 @@ mod tests {
         let (mut seen, mut progress, mut sleeps) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..1000 {
             event = match call.step(client, event, now) {
-                Step::Send { request, token, .. } => {
+                Step::Send { request, authorization, .. } => {
+                    let token = authorization.map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
                     now += 1.0;
                     let request_seen =
                         Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
                     let reply = server(&request_seen, seen.len());
                     seen.push(request_seen);
                     match reply {
-                        Reply::NoAnswer => Event::NoAnswer,
+                        Reply::NoAnswer => Event::NoAnswer(None),
                         Reply::Answer(code, retry_after, body) => {
                             let body = match (body, request.expect) {
                                 (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
@@ -998,11 +1069,14 @@ mod tests {
         panic!("the call did not end");
     }
 
+    /// How a call ended.
+    type Ended = Result<Output<Json>, Error<Json>>;
+
     /// Runs `ops` at once on one client, on a virtual clock (each request
     /// takes 1 ms): what each ended with, and every request the server saw.
-    fn run_together(client: &mut Client<Json>, ops: Vec<Op>, mut server: impl FnMut(&Seen) -> Reply) -> (Vec<Result<Output<Json>, Error<Json>>>, Vec<Seen>) {
+    fn run_together(client: &mut Client<Json>, ops: Vec<Op>, mut server: impl FnMut(&Seen) -> Reply) -> (Vec<Ended>, Vec<Seen>) {
         let mut calls: Vec<(Call<Json>, f64, Option<Event<Json>>)> = ops.into_iter().map(|op| (Call::new(op), 0.0, Some(Event::Start))).collect();
-        let mut results: Vec<Option<Result<Output<Json>, Error<Json>>>> = calls.iter().map(|_| None).collect();
+        let mut results: Vec<Option<Ended>> = calls.iter().map(|_| None).collect();
         let mut seen = Vec::new();
         for _ in 0..100_000 {
             // The call whose next event comes first.
@@ -1014,12 +1088,13 @@ mod tests {
             let step = call.step(client, event.take().unwrap(), now);
             client.session.take_settled();
             let (next_at, next) = match step {
-                Step::Send { request, token, .. } => {
+                Step::Send { request, authorization, .. } => {
+                    let token = authorization.map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
                     let request_seen = Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
                     let reply = server(&request_seen);
                     seen.push(request_seen);
                     let event = match reply {
-                        Reply::NoAnswer => Event::NoAnswer,
+                        Reply::NoAnswer => Event::NoAnswer(None),
                         Reply::Answer(code, retry_after, body) => {
                             let body = match (body, request.expect) {
                                 (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
@@ -1246,9 +1321,9 @@ mod tests {
         let (mut a, mut b) = (Call::new(get("1")), Call::new(get("2")));
         assert!(matches!(start(&mut a, &mut client), Step::Send { request, .. } if request.url.ends_with("/login")));
         assert_eq!(start(&mut b, &mut client), Step::AwaitLogin);
-        assert!(matches!(a.step(&mut client, login_answer("shared"), 1.0), Step::Send { token: Some(t), .. } if t == "shared"));
+        assert!(matches!(a.step(&mut client, login_answer("shared"), 1.0), Step::Send { authorization: Some(t), .. } if t == "token shared"));
         assert!(client.session.take_settled());
-        assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { token: Some(t), .. } if t == "shared"));
+        assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { authorization: Some(t), .. } if t == "token shared"));
 
         let mut client = credentials_client();
         let (mut a, mut b) = (Call::new(get("1")), Call::new(get("2")));
@@ -1412,11 +1487,112 @@ mod tests {
     }
 
     #[test]
+    fn no_answer_to_a_page_on_another_origin_names_cors() {
+        let mut client = token_client();
+        let mut call = Call::new(Op::Create(Box::new(create())));
+        assert!(matches!(call.step(&mut client, Event::Start, 0.0), Step::Send { .. }));
+        let Step::Done(Err(error)) = call.step(&mut client, Event::NoAnswer(Some("https://app.test".into())), 1.0) else { panic!() };
+        let message = error.message();
+        assert!(message.starts_with("create a PNG render task for look 7: no answer from /api/4.0/render_tasks/looks/7/png; from a page on https://app.test"), "{message}");
+        assert!(message.contains("CORS") && message.contains("allowlist"));
+    }
+
+    #[test]
     fn a_refused_logout_still_forgets_the_token() {
         let mut client = token_client();
         let error = run(&mut client, Op::Logout, |_, _| status(401, None)).result.unwrap_err();
         assert!(error.message().starts_with("log out of Looker: 401"));
         assert_eq!(client.session.current(), None);
+    }
+
+    fn oauth_client() -> Client<Json> {
+        let app = crate::oauth::OAuthApp::new("app".into(), "https://app.test/".into(), "https://looker.test", false).unwrap();
+        Client::new(config(Auth::OAuth(app)), Session::default(), 7)
+    }
+
+    /// A token endpoint that counts its grants and rotates refresh tokens.
+    fn token_server(expires_in: u32) -> impl FnMut(&Seen, usize) -> Reply {
+        let mut issued = 0;
+        move |seen, _| {
+            if seen.path == "/api/token" {
+                issued += 1;
+                return ok(json!({"access_token": format!("a{issued}"), "token_type": "Bearer", "expires_in": expires_in, "refresh_token": format!("r{issued}")}));
+            }
+            ok(task("1", "success"))
+        }
+    }
+
+    #[test]
+    fn oauth_signs_in_with_the_code_then_sends_bearer_tokens() {
+        let mut client = oauth_client();
+        // Not signed in: a clear error, and nothing sent.
+        let run0 = run(&mut client, get("1"), |_, _| panic!("nothing may be sent"));
+        assert!(matches!(&run0.result, Err(Error::OAuth { code, .. }) if code == "sign_in_required"), "{:?}", run0.result);
+        let mut server = token_server(3600);
+        let sign_in = run(&mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, &mut server);
+        assert_eq!(sign_in.result, Ok(Output::Nothing));
+        assert_eq!((sign_in.seen[0].path.as_str(), sign_in.seen[0].token.as_deref()), ("/api/token", None));
+        let call = run(&mut client, get("1"), &mut server);
+        assert!(call.result.is_ok());
+        assert_eq!(call.seen.len(), 1);
+        assert_eq!(call.seen[0].token.as_deref(), Some("a1"));
+        assert_eq!(client.session.refresh_token(), Some("r1"));
+    }
+
+    #[test]
+    fn oauth_refreshes_before_expiry_and_once_after_a_401() {
+        let mut client = oauth_client();
+        let mut server = token_server(10);
+        run_at(0.0, &mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, &mut server);
+        // Due at 9 s (a tenth early): the call refreshes first, with the rotated token.
+        let later = run_at(9_500.0, &mut client, get("1"), &mut server);
+        assert_eq!(later.seen.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(), ["/api/token", "/api/4.0/render_tasks/1"]);
+        assert_eq!(later.seen[1].token.as_deref(), Some("a2"));
+        assert_eq!(client.session.refresh_token(), Some("r2"));
+        // A 401: one refresh, one repeat.
+        let after_401 = run_at(9_600.0, &mut client, get("1"), |seen, n| match n {
+            0 => status(401, None),
+            _ => server(seen, n),
+        });
+        assert!(after_401.result.is_ok());
+        assert_eq!(after_401.seen.iter().map(|s| s.token.clone()).collect::<Vec<_>>(), [Some("a2".into()), None, Some("a3".into())]);
+    }
+
+    #[test]
+    fn a_refused_refresh_ends_the_sign_in() {
+        let mut client = oauth_client();
+        run_at(0.0, &mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, token_server(10));
+        let refused = |_: &Seen, _: usize| Reply::Answer(400, None, Body::Json(json!({"error": "invalid_grant", "error_description": "revoked"})));
+        let run1 = run_at(9_500.0, &mut client, get("1"), refused);
+        let Err(Error::OAuth { code, message }) = run1.result else { panic!("{:?}", run1.result) };
+        assert_eq!(code, "sign_in_required");
+        assert!(message.contains("sign in again") && message.contains("revoked"), "{message}");
+        // The refresh token is gone: the next call sends nothing.
+        assert_eq!(client.session.refresh_token(), None);
+        let run2 = run_at(9_600.0, &mut client, get("1"), |_, _| panic!("nothing may be sent"));
+        assert!(matches!(run2.result, Err(Error::OAuth { .. })));
+    }
+
+    #[test]
+    fn oauth_logout_revokes_at_api_logout_and_forgets_both_tokens() {
+        let mut client = oauth_client();
+        run(&mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, token_server(3600));
+        let logout = run(&mut client, Op::Logout, |_, _| Reply::Answer(204, None, Body::NotJson(0)));
+        assert_eq!(logout.result, Ok(Output::Nothing));
+        assert_eq!((logout.seen[0].method, logout.seen[0].path.as_str(), logout.seen[0].token.as_deref()), (Method::Delete, "/api/logout", Some("a1")));
+        assert_eq!((client.session.current(), client.session.refresh_token()), (None, None));
+    }
+
+    #[test]
+    fn a_refused_code_says_so() {
+        let mut client = oauth_client();
+        let run = run(&mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, |_, _| {
+            Reply::Answer(400, None, Body::Json(json!({"error": "invalid_grant", "error_description": "code already used"})))
+        });
+        let Err(Error::OAuth { code, message }) = run.result else { panic!() };
+        assert_eq!(code, "invalid_grant");
+        assert!(message.contains("code already used"));
+        assert_eq!(run.seen.len(), 1);
     }
 
     #[test]

@@ -182,6 +182,9 @@ pub enum Error<V> {
         context: String,
         /// The path of the request, never its query.
         path: String,
+        /// The origin of the web page that sent it, when the API is on
+        /// another: the browser's CORS check is then the likely cause.
+        page_origin: Option<String>,
     },
     /// One request outlived the client's `timeoutMs` (`LookerTimeoutError`).
     RequestTimeout {
@@ -209,6 +212,16 @@ pub enum Error<V> {
         task: Option<V>,
         /// The last status seen, if any.
         last_status: Option<String>,
+    },
+    /// Signing in with OAuth cannot go on (`LookerOAuthError`): a denied or
+    /// tampered redirect, a refused code, a sign-in that has ended.
+    OAuth {
+        /// What went wrong, as a word a program can branch on: OAuth's own
+        /// (`access_denied`, `invalid_grant`) or this client's
+        /// (`state_mismatch`, `no_login_pending`, `sign_in_required`, ...).
+        code: String,
+        /// Says so, and what to do.
+        message: String,
     },
     /// Results asked for before the task finished: HTTP 202 (`RenderNotReadyError`).
     NotReady {
@@ -243,7 +256,7 @@ impl<V> Error<V> {
     /// already says what it was about (a login's failure names the login).
     pub fn in_context(mut self, context: &dyn Fn() -> String) -> Self {
         let slot = match &mut self {
-            Self::Argument(_) => return self,
+            Self::Argument(_) | Self::OAuth { .. } => return self,
             Self::Api(error) => &mut error.context,
             Self::Response { context, .. }
             | Self::Network { context, .. }
@@ -263,6 +276,7 @@ impl<V> Error<V> {
     pub fn message(&self) -> String {
         let context = match self {
             Self::Argument(error) => return error.message(),
+            Self::OAuth { message, .. } => return message.clone(),
             Self::Api(error) => &error.context,
             Self::Response { context, .. }
             | Self::Network { context, .. }
@@ -274,12 +288,12 @@ impl<V> Error<V> {
         let mut out = context.clone();
         out.push_str(": ");
         match self {
-            Self::Argument(_) => {}
+            Self::Argument(_) | Self::OAuth { .. } => {}
             Self::Api(error) => {
                 crate::text::put_u64(u64::from(error.status), &mut out);
                 let said = error.looker_message.as_deref().or(crate::response::reason_phrase(error.status));
                 if let Some(said) = said {
-                    out.push(' ');
+                    out.push_str(" ");
                     out.push_str(said);
                 }
                 if let Some(body) = &error.body {
@@ -287,7 +301,7 @@ impl<V> Error<V> {
                     out.push_str(body);
                 }
                 if let Some(hint) = error.hint {
-                    if !out.ends_with('.') {
+                    if out.as_bytes().last() != Some(&b'.') {
                         out.push_str(".");
                     }
                     out.push_str(" ");
@@ -295,9 +309,16 @@ impl<V> Error<V> {
                 }
             }
             Self::Response { problem, .. } => out.push_str(problem),
-            Self::Network { path, .. } => {
+            Self::Network { path, page_origin, .. } => {
                 out.push_str("no answer from ");
                 out.push_str(path);
+                if let Some(origin) = page_origin {
+                    out.push_str(&text!(
+                        "; from a page on ",
+                        origin,
+                        ", another origin than the API's, the likely cause is CORS: Looker answers a browser only when that origin is on its allowlist (Admin > Embed > Embedded Domain Allowlist)"
+                    ));
+                }
             }
             Self::RequestTimeout { timeout_ms, .. } => {
                 out.push_str(&text!("no answer within timeoutMs (", *timeout_ms, " ms)"));

@@ -8,6 +8,7 @@ use crate::auth::{self, Auth, AuthMode, AuthOptions, Session};
 use crate::call::{Config, Op, DEFAULT_MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS};
 use crate::error::{ArgumentError, Given};
 use crate::filters;
+use crate::oauth::OAuthApp;
 use crate::models::CreateDashboardRenderTask;
 use crate::params::{RenderKind, ResultFormat, DASHBOARD_STYLES, DASHBOARD_STYLE_RULE, MAX_DIMENSION, PDF_PAPER_SIZES, PDF_PAPER_SIZE_RULE};
 use crate::poll::{PollSchedule, DEFAULT_WAIT_TIMEOUT_MS};
@@ -164,7 +165,16 @@ impl<V: Value> Object<V> {
             None => Fields::all(),
             Some(value) => match value.string() {
                 Some(csv) => Fields::from_csv(&csv),
-                None => Fields::from_csv(&string_list(value).unwrap_or_default().join(",")),
+                None => {
+                    let mut csv = String::new();
+                    for (at, field) in string_list(value).unwrap_or_default().iter().enumerate() {
+                        if at > 0 {
+                            csv.push_str(",");
+                        }
+                        csv.push_str(field);
+                    }
+                    Fields::from_csv(&csv)
+                }
             },
         }
     }
@@ -241,7 +251,22 @@ const CLIENT: Keys = Keys { unknown: Some("is not an option of new LookerClient(
     ("maxRetries", Type::Number),
     ("maxResultBytes", Type::Number),
     ("allowInsecureHttp", Type::Boolean),
+    ("oauth", Type::Object),
 ] };
+
+/// The `oauth` option: the OAuth app a user signs in through.
+const OAUTH: Keys = Keys {
+    unknown: Some("is not an option of oauth (it takes clientId, redirectUri and lookerUrl)"),
+    keys: &[("clientId", Type::String), ("redirectUri", Type::String), ("lookerUrl", Type::String)],
+};
+
+/// Reads the `oauth` option.
+fn oauth_app<V: Value>(value: &V, allow_insecure_http: bool) -> Result<OAuthApp, ArgumentError> {
+    let oauth = Object::read(value, "options.oauth", OAUTH)?;
+    let required = |key| oauth.string(key).ok_or(ArgumentError::type_error("options.oauth", key, "is required"));
+    let (client_id, redirect_uri, looker_url) = (required("clientId")?, required("redirectUri")?, required("lookerUrl")?);
+    OAuthApp::new(client_id, redirect_uri, &looker_url, allow_insecure_http)
+}
 
 /// Reads the options of `new LookerClient(options)`.
 pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, ArgumentError> {
@@ -256,15 +281,18 @@ pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, Argumen
     let (access_token, client_id, client_secret) =
         (options.string("accessToken"), options.string("clientId"), options.string("clientSecret"));
     let (fetch, get_access_token) = (options.value("fetch"), options.value("getAccessToken"));
+    let oauth = options.get("oauth");
     let mode = auth::auth_mode(AuthOptions {
         access_token: access_token.is_some(),
         get_access_token: get_access_token.is_some(),
         client_id: client_id.is_some(),
         client_secret: client_secret.is_some(),
         fetch: fetch.is_some(),
+        oauth: oauth.is_some(),
     })?;
+    let allow_insecure_http = options.boolean("allowInsecureHttp").unwrap_or(false);
     if mode != AuthMode::Transport {
-        auth::check_transport_security(&base, options.boolean("allowInsecureHttp").unwrap_or(false))?;
+        auth::check_transport_security(&base, allow_insecure_http)?;
     }
     let mut retry = RetryPolicy::default();
     if let Some(max_retries) = options.number("maxRetries") {
@@ -301,6 +329,10 @@ pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, Argumen
             Auth::Credentials { client_id, client_secret }
         }
         (AuthMode::Callback, ..) => Auth::Callback,
+        (AuthMode::OAuth, ..) => match oauth {
+            Some(oauth) => Auth::OAuth(oauth_app(oauth, allow_insecure_http)?),
+            None => Auth::Transport,
+        },
         _ => Auth::Transport,
     };
     let config = Config { base, auth, timeout_ms, retry, max_result_bytes, poll: PollSchedule::default() };

@@ -1,7 +1,7 @@
 //! The core of looker-render: a client for Looker API 4.0's render-task
 //! endpoints with no I/O and no JavaScript. It holds the Looker contract
 //! ([`models`], [`schema`], [`params`]), the HTTP rules ([`url`], [`request`],
-//! [`response`], [`error`]), the policy ([`retry`], [`throttle`], [`poll`], [`auth`]), the
+//! [`response`], [`error`]), the policy ([`retry`], [`throttle`], [`poll`], [`auth`], [`oauth`]), the
 //! checks on callers' input ([`input`]) and, in [`call`], each call of the
 //! client as a state machine that an I/O layer drives: the wasm crate at the
 //! repository's root, with `fetch` and timers.
@@ -23,6 +23,7 @@ pub mod error;
 pub mod filters;
 pub mod input;
 pub mod models;
+pub mod oauth;
 pub mod params;
 pub mod poll;
 pub mod request;

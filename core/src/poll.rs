@@ -84,9 +84,21 @@ pub const EXPECTED_POLL_MS: f64 = 500.0;
 /// the next one polls near its expected finish rather than all along.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Learned {
-    /// Targets and their last render times (ms from creation to success),
-    /// the most recently rendered last.
-    targets: Vec<(String, Vec<f64>)>,
+    targets: Vec<Target>,
+    /// Counts records, to find the least recently rendered target.
+    clock: u64,
+}
+
+/// One target's last render times (ms from creation to success), a ring.
+#[derive(Clone, Debug, PartialEq)]
+struct Target {
+    key: String,
+    times: [f64; TIMES_KEPT],
+    /// How many of `times` are set, and where the next goes.
+    count: usize,
+    next: usize,
+    /// When it was last recorded (`Learned::clock`).
+    used: u64,
 }
 
 /// What the renders of a target took: the shortest and longest of the last few.
@@ -101,7 +113,8 @@ pub struct Expected {
 impl Learned {
     /// What renders of `target` took, if any finished before.
     pub fn expect(&self, target: &str) -> Option<Expected> {
-        let (_, times) = self.targets.iter().find(|(known, _)| known == target)?;
+        let known = self.targets.iter().find(|known| known.key == target)?;
+        let times = known.times.get(..known.count)?;
         let shortest_ms = times.iter().copied().fold(f64::INFINITY, f64::min);
         let longest_ms = times.iter().copied().fold(0.0, f64::max);
         shortest_ms.is_finite().then_some(Expected { shortest_ms, longest_ms })
@@ -112,18 +125,28 @@ impl Learned {
         if !took_ms.is_finite() || took_ms < 0.0 {
             return;
         }
-        let mut times = match self.targets.iter().position(|(known, _)| *known == target) {
-            Some(at) => self.targets.remove(at).1,
-            None => Vec::new(),
+        self.clock += 1;
+        let at = match self.targets.iter().position(|known| known.key == target) {
+            Some(at) => at,
+            None => {
+                let fresh = Target { key: target, times: [0.0; TIMES_KEPT], count: 0, next: 0, used: 0 };
+                if self.targets.len() < TARGETS_KEPT {
+                    self.targets.push(fresh);
+                    self.targets.len() - 1
+                } else {
+                    // The least recently rendered target makes room.
+                    let oldest = (0..self.targets.len()).min_by_key(|&at| self.targets[at].used).unwrap_or(0);
+                    self.targets[oldest] = fresh;
+                    oldest
+                }
+            }
         };
-        if times.len() == TIMES_KEPT {
-            times.remove(0);
+        if let Some(known) = self.targets.get_mut(at) {
+            known.times[known.next % TIMES_KEPT] = took_ms;
+            known.next = (known.next + 1) % TIMES_KEPT;
+            known.count = (known.count + 1).min(TIMES_KEPT);
+            known.used = self.clock;
         }
-        times.push(took_ms);
-        if self.targets.len() == TARGETS_KEPT {
-            self.targets.remove(0);
-        }
-        self.targets.push((target, times));
     }
 }
 

@@ -175,7 +175,7 @@ fn http_date_ms(value: &str) -> Option<f64> {
     let mut parts = split_ascii(value, b' ');
     let (weekday, day, month, year, time, zone) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || zone != "GMT" || !weekday.ends_with(',') {
+    if parts.next().is_some() || zone != "GMT" || weekday.as_bytes().last() != Some(&b',') {
         return None;
     }
     let day = small_number(day, 2)?;

@@ -57,7 +57,12 @@ fn normalized(name: &str) -> Option<Vec<u8>> {
 
 /// The edit distance of two short names (insertions, deletions, substitutions).
 fn distance(a: &[u8], b: &[u8]) -> Option<usize> {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    // One row of the table; names are at most 40 bytes (see `normalized`).
+    let mut row = [0usize; 41];
+    let row = row.get_mut(..=b.len())?;
+    for (j, cell) in row.iter_mut().enumerate() {
+        *cell = j;
+    }
     for (i, &x) in a.iter().enumerate() {
         let mut diagonal = row[0];
         row[0] = i + 1;

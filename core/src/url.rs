@@ -40,7 +40,9 @@ impl ApiBase {
             return Err(invalid("credentials do not belong in the URL"));
         }
         let host = host_of(authority).ok_or_else(|| invalid("it has no host"))?;
-        let mut path = path.trim_end_matches('/');
+        // Without trailing slashes (a byte loop: `trim_end_matches` brings str's pattern code).
+        let kept = path.bytes().rposition(|b| b != b'/').map_or(0, |at| at + 1);
+        let mut path = path.get(..kept).unwrap_or_default();
         if let Some(prefix) = path.strip_suffix(API_PATH) {
             path = prefix;
         }
@@ -51,6 +53,12 @@ impl ApiBase {
     /// The API root, ending in `/api/4.0`.
     pub fn root(&self) -> &str {
         &self.root
+    }
+
+    /// The site: the API root without `/api/4.0` (where Looker's OAuth
+    /// endpoints, `/api/token` and `/api/logout`, and a web UI's `/auth` are).
+    pub fn site(&self) -> &str {
+        self.root.strip_suffix(API_PATH).unwrap_or(&self.root)
     }
 
     /// Whether requests travel encrypted.
@@ -109,7 +117,7 @@ fn is_loopback(host: &str) -> bool {
 
 /// The host of `host[:port]` or `[v6]:port`, if any.
 fn host_of(authority: &str) -> Option<&str> {
-    let end = if authority.starts_with('[') {
+    let end = if authority.as_bytes().first() == Some(&b'[') {
         byte_position(authority, b']')? + 1
     } else {
         byte_position(authority, b':').unwrap_or(authority.len())

@@ -104,8 +104,9 @@ fuzz_target!(|data: &[u8]| {
         *event = match step {
             Step::Send { remaining_ms, .. } => {
                 assert!(!remaining_ms.is_nan());
-                match bytes.next() % 9 {
-                    0 => Event::NoAnswer,
+                match bytes.next() % 10 {
+                    0 => Event::NoAnswer(None),
+                    4 => Event::NoAnswer(Some("https://app.test".into())),
                     1 => Event::Expired,
                     2 => Event::Token(None),
                     3 => Event::TimedOut,

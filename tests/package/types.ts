@@ -3,8 +3,11 @@
 import {
   LookerClient, LookerApiError, LookerError, RenderTaskFailedError, RenderTimeoutError, RenderNotReadyError,
   type RenderTask, type RenderTaskStatus, type RenderResult, type RenderTaskResults,
-  type RenderOutcome, type BatchOptions, type DashboardFilters,
+  type RenderOutcome, type BatchOptions, type DashboardFilters, LookerOAuthError, type OAuthOptions,
 } from 'looker-render';
+import { LookerClient as InlineLookerClient, LookerApiError as InlineLookerApiError } from 'looker-render/inline';
+import { mergePdfs, type PdfBytes } from 'looker-render/pdf';
+import { renderKinds } from 'looker-render/render-kinds';
 
 /** True only when T is exactly `any`. */
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -81,6 +84,18 @@ async function batches(): Promise<void> {
   void client.render({ dashboard_id: '42', result_format: 'pdf', width: 1, height: 1, body: { dashboard_filters: { Region: true } } });
 }
 
+async function signIn(): Promise<void> {
+  const oauth: OAuthOptions = { clientId: 'app', redirectUri: 'https://app.example.com/', lookerUrl: 'https://acme.looker.com' };
+  const looker = new LookerClient({ baseUrl: 'https://acme.looker.com:19999', oauth });
+  const url: string = notAny(await looker.startOAuthLogin());
+  void url;
+  await looker.completeOAuthLogin('https://app.example.com/?code=c&state=s').catch((error: unknown) => {
+    if (error instanceof LookerOAuthError) void (notAny(error.code) satisfies string);
+  });
+  // @ts-expect-error oauth needs all three
+  void new LookerClient({ baseUrl: 'https://acme.looker.com:19999', oauth: { clientId: 'app' } });
+}
+
 function misuse(): void {
   // @ts-expect-error baseUrl is required
   new LookerClient({ accessToken: 't' });
@@ -100,6 +115,26 @@ function misuse(): void {
   void ({} as RenderTask).no_such_property;
 }
 
+async function entries(results: RenderResult[]): Promise<Uint8Array> {
+  const inline: LookerClient = new InlineLookerClient({ baseUrl: 'https://acme.looker.com', accessToken: 't' });
+  void (notAny(await inline.renderTask('1')) satisfies RenderTask);
+  void (new InlineLookerApiError('m', { status: 404 }) satisfies LookerError);
+  const merged: Uint8Array = notAny(await mergePdfs(results.map((result) => result.bytes)));
+  const items: PdfBytes[] = [merged, new ArrayBuffer(8)];
+  // @ts-expect-error mergePdfs takes a list, not one PDF
+  void mergePdfs(merged);
+  // @ts-expect-error a file name is not bytes
+  void mergePdfs(['report.pdf']);
+  const look: 'look' = notAny(renderKinds.kinds[0].kind);
+  const formats: readonly string[] = renderKinds.formats.map((format) => format.contentType);
+  // @ts-expect-error the table is read-only
+  renderKinds.maxDimension = 1;
+  void [look, formats];
+  return mergePdfs(items);
+}
+
 void uses;
 void batches;
+void signIn;
 void misuse;
+void entries;
