@@ -26,13 +26,13 @@ export const libReady = import(LIB_URL).then((lib) => {
 });
 libReady.catch(() => {}); // said in the banner; each use still sees the rejection
 
-// mergePdfs comes from the package's source, js/pdf.js (served at /js/ as the render-kinds table is),
-// until the package ships it as looker-render/pdf; it imports 'pdf-lib', which the import map in
-// index.html points at pdf-lib's ES module build. Loaded on first use: the single mode never needs it.
-const PDF_URL = new URL('../js/pdf.js', import.meta.url).href;
+// mergePdfs comes from the package's looker-render/pdf entry, pkg/pdf/index.js; it imports 'pdf-lib',
+// which the import map in index.html points at pdf-lib's ES module build. Loaded on first use: the
+// single mode never needs it.
+const PDF_URL = new URL('../pkg/pdf/index.js', import.meta.url).href;
 let pdfModule = null;
 
-/** js/pdf.js's module (`{ mergePdfs }`); rejects with an Error that says where it looked. */
+/** The looker-render/pdf module (`{ mergePdfs }`); rejects with an Error that says where it looked. */
 export function loadPdf() {
   pdfModule ??= import(PDF_URL).catch((error) => {
     pdfModule = null; // let a later merge try again

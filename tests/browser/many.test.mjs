@@ -129,6 +129,10 @@ describe('demo page, many mode', { skip }, () => {
     const lines = filterLines(doc);
     values.forEach((value, n) => assert.ok(lines[n]?.includes(value), `page ${n + 1} is ${value}: ${lines[n]}`));
     assert.match(await page.textContent('#many-result-info'), /3 of 3/);
+    // mergePdfs came from the package's looker-render/pdf entry, and its 'pdf-lib' through the import map.
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
+    assert.ok(loaded.includes('/pkg/pdf/index.js'), loaded.join(' '));
+    assert.ok(loaded.includes('/node_modules/pdf-lib/dist/pdf-lib.esm.min.js'), loaded.join(' '));
     assert.equal(await page.isEnabled('#many-button'), true);
     assert.equal(await page.isEnabled('#many-cancel'), false);
   });
