@@ -69,3 +69,34 @@ export function pageSuite({ prepare, ready }) {
     assert.deepEqual(env.pageErrors.map(String), [], 'no uncaught errors on the page');
   });
 }
+
+/**
+ * Records each call of the page's fetch() from its next navigation on, with the page's clock:
+ * a test can then tell a request sent after a cancel from one sent just before it that a busy
+ * machine delivered late (the sandbox logs arrivals, not sends).
+ */
+export function recordFetches(page) {
+  return page.addInitScript(() => {
+    const sent = [];
+    const pageFetch = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      const request = input instanceof Request ? input : null;
+      sent.push({
+        at: Date.now(),
+        method: (init?.method ?? request?.method ?? 'GET').toUpperCase(),
+        path: new URL(request ? request.url : String(input), location.href).pathname,
+      });
+      return pageFetch(input, init);
+    };
+    window.__fetches = sent;
+  });
+}
+
+/** The API requests the page has sent since it loaded (recordFetches), or since the last `{ clear: true }`. */
+export function apiFetches(page, { clear = false } = {}) {
+  return page.evaluate((clear) => {
+    const api = window.__fetches.filter((call) => call.path.startsWith('/api/'));
+    if (clear) window.__fetches.length = 0;
+    return api;
+  }, clear);
+}
