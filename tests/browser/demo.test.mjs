@@ -262,7 +262,10 @@ describe('demo page', { skip }, () => {
     await page.click('#render-button');
     await page.waitForSelector('#render-output[data-state="error"]', { timeout: 10_000 });
     assert.equal(await page.textContent('#render-error [data-testid="error-status"]'), '404');
-    assert.equal(await page.textContent('#render-error [data-testid="error-message"]'), looker.message);
+    // The message says what was being done, then Looker's own words.
+    const message = await page.textContent('#render-error [data-testid="error-message"]');
+    assert.match(message, /look 999999: 404/);
+    assert.ok(message.endsWith(looker.message), message);
     if (looker.documentation_url) {
       assert.equal(await page.getAttribute('#render-error [data-testid="doc-link"]', 'href'), looker.documentation_url);
     }
