@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(code_of(read("https://app.example.com/?state=st8", pending()).unwrap_err()), "missing_code");
         // A code replayed after the sign-in used it: nothing is pending any more.
         assert_eq!(code_of(read("https://app.example.com/?code=c&state=st8", None).unwrap_err()), "no_login_pending");
-        let denied = read("https://app.example.com/?error=access_denied&error_description=The+user+said+no", pending()).unwrap_err();
+        let denied = read("https://app.example.com/?error=access_denied&error_description=The+user+said+no&state=st8", pending()).unwrap_err();
         assert_eq!(denied.message(), "sign-in with Looker was denied (The user said no)");
     }
 
