@@ -66,12 +66,17 @@ describe('examples/web-app', { skip }, () => {
 
   const state = (name) => page.waitForSelector(`body[data-state="${name}"]`);
 
-  test('sign in, render the dashboard to PDF, show it, sign out', { timeout: TIMEOUT }, async () => {
+  /** Opens the example, clicks "Sign in with Looker", answers Looker's page, waits until the page has settled. */
+  async function signIn(decision) {
     await page.goto(`${app.url}/`);
     await state('signed-out');
     await page.click('#sign-in');
-    await answerConsent(page, sb, app.url, 'allow');
-    await state('signed-in');
+    await answerConsent(page, sb, app.url, decision);
+    await state(decision === 'allow' ? 'signed-in' : 'signed-out');
+  }
+
+  test('sign in, render the dashboard to PDF, show it, sign out', { timeout: TIMEOUT }, async () => {
+    await signIn('allow');
     assert.equal(new URL(page.url()).search, '', 'code and state are gone from the address bar');
 
     await page.click('#render');
@@ -106,11 +111,7 @@ describe('examples/web-app', { skip }, () => {
   });
 
   test('Deny: the page shows the code of the failed sign-in', { timeout: TIMEOUT }, async () => {
-    await page.goto(`${app.url}/`);
-    await state('signed-out');
-    await page.click('#sign-in');
-    await answerConsent(page, sb, app.url, 'deny');
-    await state('signed-out');
+    await signIn('deny');
     assert.match(await page.textContent('#error'), /access_denied/);
     assert.deepEqual(tokenGrants(sb), []);
   });
