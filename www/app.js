@@ -5,6 +5,7 @@
 //   dom.js           $, el and the page's elements
 //   library.js       loading looker-render
 //   connection.js    the Connection card and the client it makes
+//   sign-in.js       its "Sign in with Looker" mode (OAuth)
 //   render-form.js   the Render form and its code preview
 //   render-run.js    a render: timeline, cancel, result
 //   task-panel.js    the "Get render task" panel
@@ -15,6 +16,7 @@ import { loadDefaults, showAuthFields, toggleTokenVisible } from './connection.j
 import { fillChoices, syncKind, syncFormat, updateCode } from './render-form.js';
 import { startRender, cancelRender, isRendering, toggleFit } from './render-run.js';
 import { fetchTask, showExampleTaskIfSandbox } from './task-panel.js';
+import { setUpSignIn } from './sign-in.js';
 
 ui.kind.addEventListener('change', syncKind);
 ui.format.addEventListener('change', () => { ui.format.dataset.touched = '1'; syncFormat(); });
@@ -48,4 +50,5 @@ showAuthFields();
 document.documentElement.dataset.defaults = 'loading';
 loadDefaults()
   .then(() => { showExampleTaskIfSandbox(); updateCode(); })
-  .finally(() => { document.documentElement.dataset.defaults = 'ready'; });
+  .finally(() => { document.documentElement.dataset.defaults = 'ready'; })
+  .finally(setUpSignIn); // once the base URL is in: it is the API the sign-in is for

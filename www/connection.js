@@ -2,6 +2,7 @@
 // sign-in mode, and a LookerClient for what it holds.
 import { ui } from './dom.js';
 import { defaultsFromQuery, defaultsFromSandbox } from './model.js';
+import { showSignIn, signedInClient } from './sign-in.js';
 
 const SANDBOX_INFO = '/__sandbox/info';
 
@@ -37,7 +38,7 @@ export async function loadDefaults() {
   ui.defaultsSource.dataset.source = fromTheSandbox ? (fromTheQuery ? 'query+sandbox' : 'sandbox') : (fromTheQuery ? 'query' : 'origin');
 }
 
-/** `token` or `credentials`. */
+/** `token`, `credentials` or `oauth` (Sign in with Looker: sign-in.js). */
 export function authMode() {
   return document.querySelector('input[name="auth"]:checked').value;
 }
@@ -49,10 +50,11 @@ function setAuthMode(mode) {
 
 /** Shows the fields of the chosen sign-in mode. */
 export function showAuthFields() {
-  const credentials = authMode() === 'credentials';
-  ui.tokenField.hidden = credentials;
-  ui.clientIdField.hidden = !credentials;
-  ui.clientSecretField.hidden = !credentials;
+  const mode = authMode();
+  ui.tokenField.hidden = mode !== 'token';
+  ui.clientIdField.hidden = mode !== 'credentials';
+  ui.clientSecretField.hidden = mode !== 'credentials';
+  showSignIn(mode === 'oauth');
 }
 
 export function toggleTokenVisible() {
@@ -79,6 +81,7 @@ export function makeClient(lib) {
     ui.baseUrl.focus();
     throw new TypeError('Enter the base URL of your Looker API host, such as https://acme.looker.com:19999.');
   }
+  if (authMode() === 'oauth') return signedInClient(lib);
   if ('clientId' in options && (!options.clientId || !options.clientSecret)) {
     throw new TypeError('Enter both the client ID and the client secret, or sign in with an access token.');
   }

@@ -65,6 +65,7 @@ export function updateCode() {
   }
   const options = { baseUrl: ui.baseUrl.value.trim() || 'https://acme.looker.com:19999' };
   if (authMode() === 'credentials') Object.assign(options, { clientId: '…', clientSecret: '…' });
+  else if (authMode() === 'oauth') options.oauth = { clientId: '…', redirectUri: '…', lookerUrl: '…' };
   else options.accessToken = '…';
   const js = (value) => JSON.stringify(value, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:').replace(/"/g, "'");
   ui.code.textContent = [
