@@ -240,6 +240,10 @@ describe('demo page: Sign in with Looker', { skip }, () => {
     assert.equal(error.name, 'LookerNetworkError');
     assert.equal(error.cause, 'TypeError');
     assert.match(error.message, /no answer from \/api\/4\.0\/render_tasks\/1/);
+    // The library names CORS as the likely cause, the page's origin, and Looker's allowlist.
+    assert.match(error.message, /CORS/);
+    assert.ok(error.message.includes(sb.alternateUrl), error.message);
+    assert.match(error.message, /allowlist/);
     assert.ok(sb.requests().some((r) => r.method === 'OPTIONS' && r.headers.origin === sb.alternateUrl), 'the browser asked');
     assert.deepEqual(apiCalls().filter((r) => r.headers.origin === sb.alternateUrl), [], 'and, refused, sent nothing');
   });
