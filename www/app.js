@@ -6,6 +6,7 @@
 //   dom.js           $, el and the page's elements
 //   library.js       loading looker-render
 //   connection.js    the Connection card and the client it makes
+//   sign-in.js       its "Sign in with Looker" mode (OAuth)
 //   render-form.js   the Render form and its code preview
 //   render-run.js    a render: timeline, cancel, result
 //   render-many.js   the many mode: a row per filter value, cancel, the merged PDF
@@ -18,6 +19,7 @@ import { fillChoices, syncKind, syncFormat, updateCode } from './render-form.js'
 import { startRender, cancelRender, isRendering, toggleFit } from './render-run.js';
 import { fetchTask, showExampleTaskIfSandbox } from './task-panel.js';
 import { syncMode, describeManyRender, updateManyCode, startMany, cancelMany, isRenderingMany } from './render-many.js';
+import { setUpSignIn } from './sign-in.js';
 
 ui.kind.addEventListener('change', syncKind);
 ui.format.addEventListener('change', () => { ui.format.dataset.touched = '1'; syncFormat(); });
@@ -59,4 +61,5 @@ syncMode();
 document.documentElement.dataset.defaults = 'loading';
 loadDefaults()
   .then(() => { showExampleTaskIfSandbox(); updateCode(); updateManyCode(); })
-  .finally(() => { document.documentElement.dataset.defaults = 'ready'; });
+  .finally(() => { document.documentElement.dataset.defaults = 'ready'; })
+  .finally(setUpSignIn); // once the base URL is in: it is the API the sign-in is for

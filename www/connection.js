@@ -3,6 +3,7 @@
 import { ui } from './dom.js';
 import { defaultsFromQuery, defaultsFromSandbox } from './model.js';
 import { libReady } from './library.js';
+import { showSignIn, signedInClient } from './sign-in.js';
 
 const SANDBOX_INFO = '/__sandbox/info';
 
@@ -38,7 +39,7 @@ export async function loadDefaults() {
   ui.defaultsSource.dataset.source = fromTheSandbox ? (fromTheQuery ? 'query+sandbox' : 'sandbox') : (fromTheQuery ? 'query' : 'origin');
 }
 
-/** `token` or `credentials`. */
+/** `token`, `credentials` or `oauth` (Sign in with Looker: sign-in.js). */
 export function authMode() {
   return document.querySelector('input[name="auth"]:checked').value;
 }
@@ -50,10 +51,11 @@ function setAuthMode(mode) {
 
 /** Shows the fields of the chosen sign-in mode. */
 export function showAuthFields() {
-  const credentials = authMode() === 'credentials';
-  ui.tokenField.hidden = credentials;
-  ui.clientIdField.hidden = !credentials;
-  ui.clientSecretField.hidden = !credentials;
+  const mode = authMode();
+  ui.tokenField.hidden = mode !== 'token';
+  ui.clientIdField.hidden = mode !== 'credentials';
+  ui.clientSecretField.hidden = mode !== 'credentials';
+  showSignIn(mode === 'oauth');
 }
 
 export function toggleTokenVisible() {
@@ -80,6 +82,7 @@ export function makeClient(lib) {
     ui.baseUrl.focus();
     throw new TypeError('Enter the base URL of your Looker API host, such as https://acme.looker.com:19999.');
   }
+  if (authMode() === 'oauth') return signedInClient(lib);
   if ('clientId' in options && (!options.clientId || !options.clientSecret)) {
     throw new TypeError('Enter both the client ID and the client secret, or sign in with an access token.');
   }

@@ -8,6 +8,17 @@ const HTTP_REASONS = {
   422: 'invalid request', 429: 'too many requests', 500: 'server error', 503: 'unavailable',
 };
 
+// LookerOAuthError by its `code` (README: "Web apps: sign in with OAuth").
+const OAUTH_TITLES = {
+  access_denied: 'Sign-in denied on Looker’s page',
+  state_mismatch: 'This sign-in did not start here',
+  missing_code: 'Looker sent no sign-in code',
+  no_login_pending: 'No sign-in was waiting for this page',
+  invalid_grant: 'Looker refused the sign-in',
+  sign_in_required: 'Not signed in with Looker',
+  no_web_crypto: 'This page cannot sign in (it is not secure)',
+};
+
 /** A title and hints for a person, by the package's error class. */
 function explain(error, lib) {
   const is = (name) => (lib[name] && error instanceof lib[name]) || error?.name === name;
@@ -31,6 +42,10 @@ function explain(error, lib) {
     };
   }
   if (is('LookerResponseError')) return { title: 'Looker sent something unexpected' };
+  if (is('LookerOAuthError')) {
+    const hint = error.code === 'no_web_crypto' ? 'Open the page over https, or from this machine (localhost).' : 'Sign in with Looker again.';
+    return { title: OAUTH_TITLES[error.code] ?? 'Could not sign in with Looker', hints: [hint] };
+  }
   if (error instanceof TypeError) return { title: 'Check the form' };
   return { title: error?.name ?? 'Error' };
 }

@@ -76,6 +76,7 @@ export function updateCode() {
 export function clientPreview(imports = []) {
   const options = { baseUrl: ui.baseUrl.value.trim() || 'https://acme.looker.com:19999' };
   if (authMode() === 'credentials') Object.assign(options, { clientId: '…', clientSecret: '…' });
+  else if (authMode() === 'oauth') options.oauth = { clientId: '…', redirectUri: '…', lookerUrl: '…' };
   else options.accessToken = '…';
   return [
     "import { LookerClient } from 'looker-render';",

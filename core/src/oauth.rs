@@ -112,14 +112,8 @@ impl<V: Value> Redirect for V {
 /// started in this tab; no request is made for anything else.
 pub fn read_redirect<V>(redirect: &impl Redirect, pending: Option<Pending>) -> Result<(String, String), Error<V>> {
     let param = |name| redirect.param(name);
-    if let Some(error) = param("error") {
-        let description = param("error_description").map_or(String::new(), |d| text!(" (", d, ")"));
-        let message = match error.as_str() {
-            "access_denied" => text!("sign-in with Looker was denied", description),
-            _ => text!("sign-in with Looker failed: ", error, description),
-        };
-        return Err(Error::OAuth { code: error, message });
-    }
+    // The state first, even for an error: an answer this tab did not ask for
+    // (a forged or replayed redirect) is not believed, whatever it says.
     let Some(pending) = pending else {
         return Err(failure(
             "no_login_pending",
@@ -128,6 +122,14 @@ pub fn read_redirect<V>(redirect: &impl Redirect, pending: Option<Pending>) -> R
     };
     if param("state").as_deref() != Some(pending.state.as_str()) {
         return Err(failure("state_mismatch", "the redirect's state is not the one this tab sent: the sign-in was not started here, or the URL was changed"));
+    }
+    if let Some(error) = param("error") {
+        let description = param("error_description").map_or(String::new(), |d| text!(" (", d, ")"));
+        let message = match error.as_str() {
+            "access_denied" => text!("sign-in with Looker was denied", description),
+            _ => text!("sign-in with Looker failed: ", error, description),
+        };
+        return Err(Error::OAuth { code: error, message });
     }
     match param("code") {
         Some(code) => Ok((code, pending.verifier)),
@@ -284,11 +286,14 @@ mod tests {
         assert_eq!(read("https://app.example.com/signed-in?code=c%2B1&state=st8", pending()), Ok(("c+1".into(), "v".repeat(43))));
         assert_eq!(code_of(read("https://app.example.com/?error=access_denied&state=st8", pending()).unwrap_err()), "access_denied");
         assert_eq!(code_of(read("https://app.example.com/?code=c&state=other", pending()).unwrap_err()), "state_mismatch");
+        // An error is believed only with the state this tab sent.
+        assert_eq!(code_of(read("https://app.example.com/?error=access_denied&state=forged", pending()).unwrap_err()), "state_mismatch");
+        assert_eq!(code_of(read("https://app.example.com/?error=access_denied&state=st8", None).unwrap_err()), "no_login_pending");
         assert_eq!(code_of(read("https://app.example.com/?code=c", pending()).unwrap_err()), "state_mismatch");
         assert_eq!(code_of(read("https://app.example.com/?state=st8", pending()).unwrap_err()), "missing_code");
         // A code replayed after the sign-in used it: nothing is pending any more.
         assert_eq!(code_of(read("https://app.example.com/?code=c&state=st8", None).unwrap_err()), "no_login_pending");
-        let denied = read("https://app.example.com/?error=access_denied&error_description=The+user+said+no", pending()).unwrap_err();
+        let denied = read("https://app.example.com/?error=access_denied&error_description=The+user+said+no&state=st8", pending()).unwrap_err();
         assert_eq!(denied.message(), "sign-in with Looker was denied (The user said no)");
     }
 

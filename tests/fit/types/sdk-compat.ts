@@ -28,9 +28,11 @@ type PropertyTypesMatch = { [K in keyof IRenderTask]-?: Same<RenderTask[K], IRen
 holds<Same<PropertyTypesMatch, true>>();
 holds<Same<Required<RenderTask>['status'], string | null>>();
 
-// The dashboard request body: ours is narrower (dashboard_style is one of two
-// values; no nulls), so ours fits theirs, not the other way round.
-holds<Assignable<CreateDashboardRenderTask, ICreateDashboardRenderTask>>();
+// The dashboard request body: with filters as Looker's string, ours is narrower
+// (dashboard_style is one of two values; no nulls), so ours fits theirs, not the
+// other way round. Filters as an object are ours alone (the client encodes them).
+holds<Assignable<CreateDashboardRenderTask & { dashboard_filters?: string }, ICreateDashboardRenderTask>>();
+holds<Same<Assignable<CreateDashboardRenderTask, ICreateDashboardRenderTask>, false>>();
 holds<Same<Assignable<ICreateDashboardRenderTask, CreateDashboardRenderTask>, false>>();
 
 // Validation error details fit both ways: `documentation_url` is required
