@@ -163,8 +163,12 @@ export function createState(options = {}) {
     token: options.token ?? DEFAULT_TOKEN, // valid until the sandbox stops, even after logout
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
-    // The demo page, the package it loads, and js/ for the render-kinds table the page imports.
-    staticRoots: options.staticRoots ?? { '/': path.join(REPO_DIR, 'www'), '/pkg/': path.join(REPO_DIR, 'pkg'), '/js/': path.join(REPO_DIR, 'js') },
+    // The demo page, the package it loads, js/ for the render-kinds table the page imports, and
+    // pdf-lib's ES module build, which the page's import map names for looker-render/pdf's 'pdf-lib'.
+    staticRoots: options.staticRoots ?? {
+      '/': path.join(REPO_DIR, 'www'), '/pkg/': path.join(REPO_DIR, 'pkg'), '/js/': path.join(REPO_DIR, 'js'),
+      '/node_modules/pdf-lib/dist/': path.join(REPO_DIR, 'node_modules/pdf-lib/dist'),
+    },
     content: readJson(options.contentFile ?? path.join(SANDBOX_DIR, 'content.json')),
     fixtureTasks: fixtures.tasks, // id -> RenderTask, served as they are
     lookerErrors: fixtures.errors, // status -> Looker Error body

@@ -1,5 +1,6 @@
 // The looker-render demo page: a form for `client.render()` with a live
-// timeline, and a "Get render task" panel for `client.renderTask()`.
+// timeline, a "many" mode for `client.renderMany()` with one merged PDF, and a
+// "Get render task" panel for `client.renderTask()`.
 // Plain DOM, no framework; every string from Looker goes in as text.
 // This file wires the parts together:
 //   dom.js           $, el and the page's elements
@@ -8,6 +9,7 @@
 //   sign-in.js       its "Sign in with Looker" mode (OAuth)
 //   render-form.js   the Render form and its code preview
 //   render-run.js    a render: timeline, cancel, result
+//   render-many.js   the many mode: a row per filter value, cancel, the merged PDF
 //   task-panel.js    the "Get render task" panel
 //   error-view.js    errors as people read them
 //   model.js         pure helpers, over the render-kinds table
@@ -16,6 +18,7 @@ import { loadDefaults, showAuthFields, toggleTokenVisible } from './connection.j
 import { fillChoices, syncKind, syncFormat, updateCode } from './render-form.js';
 import { startRender, cancelRender, isRendering, toggleFit } from './render-run.js';
 import { fetchTask, showExampleTaskIfSandbox } from './task-panel.js';
+import { syncMode, describeManyRender, updateManyCode, startMany, cancelMany, isRenderingMany } from './render-many.js';
 import { setUpSignIn } from './sign-in.js';
 
 ui.kind.addEventListener('change', syncKind);
@@ -25,15 +28,21 @@ for (const input of [ui.width, ui.height]) {
 }
 ui.renderForm.addEventListener('input', updateCode);
 ui.renderForm.addEventListener('change', updateCode);
-ui.baseUrl.addEventListener('input', () => { updateCode(); showExampleTaskIfSandbox(); });
+ui.baseUrl.addEventListener('input', () => { updateCode(); updateManyCode(); showExampleTaskIfSandbox(); });
 for (const radio of document.querySelectorAll('input[name="auth"]')) {
-  radio.addEventListener('change', () => { showAuthFields(); updateCode(); });
+  radio.addEventListener('change', () => { showAuthFields(); updateCode(); updateManyCode(); });
 }
+for (const radio of [ui.modeOne, ui.modeMany]) radio.addEventListener('change', syncMode);
+ui.manyForm.addEventListener('input', updateManyCode);
+ui.manyForm.addEventListener('submit', startMany);
+ui.manyCancel.addEventListener('click', cancelMany);
 ui.tokenToggle.addEventListener('click', toggleTokenVisible);
 ui.renderForm.addEventListener('submit', startRender);
 ui.cancelButton.addEventListener('click', cancelRender);
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape' && isRendering()) cancelRender();
+  if (event.key !== 'Escape') return;
+  if (isRendering()) cancelRender();
+  if (isRenderingMany()) cancelMany();
 });
 ui.fit.addEventListener('click', toggleFit);
 ui.connectionForm.addEventListener('submit', (event) => event.preventDefault());
@@ -47,8 +56,10 @@ ui.exampleTask.addEventListener('click', () => {
 fillChoices();
 syncKind();
 showAuthFields();
+describeManyRender();
+syncMode();
 document.documentElement.dataset.defaults = 'loading';
 loadDefaults()
-  .then(() => { showExampleTaskIfSandbox(); updateCode(); })
+  .then(() => { showExampleTaskIfSandbox(); updateCode(); updateManyCode(); })
   .finally(() => { document.documentElement.dataset.defaults = 'ready'; })
   .finally(setUpSignIn); // once the base URL is in: it is the API the sign-in is for

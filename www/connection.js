@@ -2,6 +2,7 @@
 // sign-in mode, and a LookerClient for what it holds.
 import { ui } from './dom.js';
 import { defaultsFromQuery, defaultsFromSandbox } from './model.js';
+import { libReady } from './library.js';
 import { showSignIn, signedInClient } from './sign-in.js';
 
 const SANDBOX_INFO = '/__sandbox/info';
@@ -86,4 +87,20 @@ export function makeClient(lib) {
     throw new TypeError('Enter both the client ID and the client secret, or sign in with an access token.');
   }
   return new lib.LookerClient(options);
+}
+
+/**
+ * What a render needs before it sends anything: `build()`'s request, the loaded package and a
+ * client for the connection fields. Resolves to `{ request, lib, client }`, or to `{ error, lib }`
+ * for a mistake (a bad field, no base URL, the package not loaded) for the caller to show.
+ */
+export async function prepareClient(build) {
+  let lib;
+  try {
+    const request = build();
+    lib = await libReady;
+    return { request, lib, client: makeClient(lib) };
+  } catch (error) {
+    return { error, lib };
+  }
 }

@@ -35,4 +35,11 @@ export const ui = {
   getForm: $('get-form'), taskId: $('task-id'), getButton: $('get-button'), getOutput: $('get-output'),
   getBadge: $('get-badge'), getMeta: $('get-meta'), refresh: $('refresh-button'), getError: $('get-error'), table: $('task-table'),
   exampleHint: $('example-hint'), exampleTask: $('example-task'),
+  modeOne: $('mode-one'), modeMany: $('mode-many'),
+  manyPanel: $('many-panel'), manyForm: $('many-form'), manyDashboard: $('many-dashboard'), manyDashboardHint: $('many-dashboard-hint'),
+  manyFilter: $('many-filter'), manyValues: $('many-values'), manyConcurrency: $('many-concurrency'),
+  manyButton: $('many-button'), manyCancel: $('many-cancel'), manyCode: $('many-code'),
+  manyOutput: $('many-output'), manyStatus: $('many-status'), manyProgress: $('many-progress'), manyTable: $('many-table'),
+  manyError: $('many-error'), manyResult: $('many-result'), manyResultInfo: $('many-result-info'),
+  manyOpenTab: $('many-open-tab'), manyDownload: $('many-download'), manyView: $('many-view'),
 };

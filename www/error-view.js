@@ -50,6 +50,9 @@ function explain(error, lib) {
   return { title: error?.name ?? 'Error' };
 }
 
+/** The short name of what went wrong (`Looker could not render it`), for a line in a list. */
+export const errorTitle = (error, lib = {}) => explain(error, lib).title;
+
 function docLink(url, text) {
   if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) return null;
   return el('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'doc-link', 'data-testid': 'doc-link', text: text ?? url });

@@ -96,6 +96,57 @@ export function buildRenderRequest(values) {
   return request;
 }
 
+/** The "many" form's values: one a line, trimmed, blank lines left out. A comma is part of its value. */
+export function filterValues(text) {
+  return String(text ?? '').split(/\r?\n/).map((value) => value.trim()).filter(Boolean);
+}
+
+/**
+ * The requests of the many mode, one per value: dashboard `id` as a PDF at the table's default size,
+ * with the filter as an object (`{ Region: 'EMEA' }`), which the library encodes as Looker's URLs do.
+ * `values`: { id, filter, values (the text, one a line) }.
+ */
+export function buildManyRequests(values) {
+  const dashboard = KINDS.dashboard;
+  const id = String(values.id ?? '').trim();
+  if (!id) throw new TypeError('Enter the dashboard ID.');
+  const filter = String(values.filter ?? '').trim();
+  if (!filter) throw new TypeError('Enter the name of the filter, as the dashboard shows it.');
+  const list = filterValues(values.values);
+  if (!list.length) throw new TypeError('Enter at least one filter value, one a line.');
+  return list.map((value) => ({
+    dashboard_id: id, result_format: 'pdf', width: dashboard.defaultWidth, height: dashboard.defaultHeight,
+    body: { dashboard_filters: { [filter]: value } },
+  }));
+}
+
+/** How many of a batch's rows are at each point: `{ total, waiting, running, success, failure, cancelled }`. */
+export function batchCounts(statuses) {
+  const counts = { total: statuses.length, waiting: 0, running: 0, success: 0, failure: 0, cancelled: 0 };
+  for (const status of statuses) {
+    if (status in counts) counts[status] += 1;
+    else if (status === 'pending') counts.waiting += 1;
+    else counts.running += 1;
+  }
+  return counts;
+}
+
+/** `2 of 3 finished: 1 done, 1 failed · 1 in progress`: a batch's counts as a line. */
+export function batchSummary(counts) {
+  const finished = [`${counts.success} done`];
+  if (counts.failure) finished.push(`${counts.failure} failed`);
+  const rest = [
+    counts.running && `${counts.running} in progress`,
+    counts.waiting && `${counts.waiting} waiting`,
+    counts.cancelled && `${counts.cancelled} cancelled`,
+  ].filter(Boolean);
+  const done = counts.success + counts.failure;
+  return [`${done} of ${counts.total} finished${done ? `: ${finished.join(', ')}` : ''}`, ...rest].join(' · ');
+}
+
+/** A value as JavaScript source in the code previews: `{ look_id: '7' }`. */
+export const jsLiteral = (value) => JSON.stringify(value, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:').replace(/"/g, "'");
+
 /** A file name for the result: `look-7.png`, `dashboard-42.pdf`. */
 export function fileName(kindKey, id, format) {
   const stem = KINDS[kindKey]?.fileStem ?? 'render';

@@ -3,7 +3,7 @@
 // kind, and the code preview of the call it makes.
 import { el, ui } from './dom.js';
 import {
-  KINDS, FORMAT_LABELS, PDF_PAPER_SIZES, DASHBOARD_STYLES, paperSizeLabel, dashboardStyleLabel, buildRenderRequest,
+  KINDS, FORMAT_LABELS, PDF_PAPER_SIZES, DASHBOARD_STYLES, paperSizeLabel, dashboardStyleLabel, buildRenderRequest, jsLiteral,
 } from './model.js';
 import { authMode } from './connection.js';
 
@@ -63,18 +63,25 @@ export function updateCode() {
   } catch {
     request = { [KINDS[ui.kind.value].idName]: '…', result_format: ui.format.value, width: Number(ui.width.value), height: Number(ui.height.value) };
   }
-  const options = { baseUrl: ui.baseUrl.value.trim() || 'https://acme.looker.com:19999' };
-  if (authMode() === 'credentials') Object.assign(options, { clientId: '…', clientSecret: '…' });
-  else if (authMode() === 'oauth') options.oauth = { clientId: '…', redirectUri: '…', lookerUrl: '…' };
-  else options.accessToken = '…';
-  const js = (value) => JSON.stringify(value, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, '$1:').replace(/"/g, "'");
   ui.code.textContent = [
-    "import { LookerClient } from 'looker-render';",
-    '',
-    `const client = new LookerClient(${js(options)});`,
-    `const { task, bytes, contentType } = await client.render(${js(request)}, {`,
+    ...clientPreview(),
+    `const { task, bytes, contentType } = await client.render(${jsLiteral(request)}, {`,
     '  signal: controller.signal,',
     '  onProgress: (task) => console.log(task.status),',
     '});',
   ].join('\n');
+}
+
+/** The first lines of a code preview: the import and a client for the Connection card (secrets left out). */
+export function clientPreview(imports = []) {
+  const options = { baseUrl: ui.baseUrl.value.trim() || 'https://acme.looker.com:19999' };
+  if (authMode() === 'credentials') Object.assign(options, { clientId: '…', clientSecret: '…' });
+  else if (authMode() === 'oauth') options.oauth = { clientId: '…', redirectUri: '…', lookerUrl: '…' };
+  else options.accessToken = '…';
+  return [
+    "import { LookerClient } from 'looker-render';",
+    ...imports,
+    '',
+    `const client = new LookerClient(${jsLiteral(options)});`,
+  ];
 }

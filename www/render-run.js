@@ -3,8 +3,7 @@
 // download.
 import { el, ui } from './dom.js';
 import { KINDS, FORMAT_LABELS, MIME_TYPES, STAGES, STATUS_LABELS, statusStep, buildRenderRequest, fileName, formatSeconds, formatBytes } from './model.js';
-import { libReady } from './library.js';
-import { makeClient } from './connection.js';
+import { prepareClient } from './connection.js';
 import { showError } from './error-view.js';
 import { statusBadge, taskLink } from './task-panel.js';
 import { formValues } from './render-form.js';
@@ -111,14 +110,8 @@ export async function startRender(event) {
   }
   const values = formValues();
   resetOutput();
-  let lib;
-  let client;
-  let request;
-  try {
-    request = buildRenderRequest(values);
-    lib = await libReady;
-    client = makeClient(lib);
-  } catch (error) {
+  const { request, lib, client, error } = await prepareClient(() => buildRenderRequest(values));
+  if (error) {
     ui.output.dataset.state = 'error';
     ui.status.replaceChildren(el('strong', { text: 'Not started' }));
     ui.progress.value = 0;

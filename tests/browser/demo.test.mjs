@@ -5,73 +5,31 @@
 // Needs pkg/ built (npm run build) and Debian's Chromium at /usr/bin/chromium.
 // Screenshots go to tmp/screenshots/ (ignored by git).
 
-import { test, describe, before, after, beforeEach, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { renderKinds } from '../../js/render-kinds.js';
+import { root, SHOTS, skip, pageSuite, openDemo } from './helpers.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = join(root, 'tmp/screenshots');
 const STAGES = ['enqueued_for_query', 'querying', 'enqueued_for_render', 'rendering', 'success'];
 const stageIndex = (status) => (status === 'failure' ? STAGES.indexOf('success') : STAGES.indexOf(status));
 const TIMEOUT = 30_000;
 const FIXTURE = JSON.parse(readFileSync(join(root, 'tests/fixtures/render_tasks/success.json'), 'utf8'));
 
-const skip = !existsSync(join(root, 'pkg/web/index.js'))
-  ? 'pkg/web/index.js is missing: build the package first (npm run build)'
-  : !existsSync(CHROMIUM)
-    ? `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or run npm run setup)`
-    : false;
-
 describe('demo page', { skip }, () => {
-  let chromium;
-  let browser;
   let sandbox;
-  let context;
   let page;
-  let pageErrors;
-
-  before(async () => {
-    ({ chromium } = await import('playwright-core'));
-    const { startSandbox } = await import('../../sandbox/index.js');
-    sandbox = await startSandbox({});
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    mkdirSync(SHOTS, { recursive: true });
+  pageSuite({
+    prepare: (sb) => {
+      sb.clearRequests();
+      // Slow enough for the page to see every stage, fast enough for a test.
+      sb.configure({ stageMs: { enqueued_for_query: 300, querying: 600, enqueued_for_render: 300, rendering: 800 } });
+    },
+    ready: (env) => ({ sandbox, page } = env),
   });
 
-  after(async () => {
-    await browser?.close();
-    await sandbox?.close();
-  });
-
-  beforeEach(async () => {
-    sandbox.clearRequests();
-    // Slow enough for the page to see every stage, fast enough for a test.
-    sandbox.configure({ stageMs: { enqueued_for_query: 300, querying: 600, enqueued_for_render: 300, rendering: 800 } });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error));
-  });
-
-  afterEach(async () => {
-    await context?.close();
-    assert.deepEqual(pageErrors.map(String), [], 'no uncaught errors on the page');
-  });
-
-  /** Opens the page with the sandbox's connection in the query string, as `npm start` prints it. */
-  async function open(query = { baseUrl: sandbox.url, token: sandbox.token }) {
-    const search = query ? `?${new URLSearchParams(query)}` : '';
-    await page.goto(`${sandbox.url}/${search}`);
-    await page.waitForSelector('html[data-defaults="ready"][data-lib="ready"]', { timeout: 10_000 });
-  }
+  const open = (query) => openDemo(page, sandbox, query);
 
   async function fillRender({ kind, id, format, width, height }) {
     await page.selectOption('#kind', kind);

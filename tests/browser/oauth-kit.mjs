@@ -1,36 +1,19 @@
 // Shared by the OAuth browser tests (sign-in.test.mjs, web-app.test.mjs): the
 // sandbox as Looker with strict CORS, headless Chromium, a plain static server
 // for pages on origins of their own, and what a page shows of the sign-in
-// (console messages, the tokens Looker gave it).
+// (console messages, the tokens Looker gave it). Where Chromium is, when to
+// skip and how to launch it are the demo tests' own (helpers.mjs).
 import http from 'node:http';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '../../sandbox/static.js';
+import { root, skip, launchChromium } from './helpers.mjs';
 
-export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export { root, skip, launchChromium };
 export const TIMEOUT = 60_000;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-export const skip = !existsSync(join(root, 'pkg/web/index.js'))
-  ? 'pkg/web/index.js is missing: build the package first (npm run build)'
-  : !existsSync(CHROMIUM)
-    ? `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or run npm run setup)`
-    : false;
 
 /** The sandbox as Looker for web apps: its API answers CORS for registered OAuth apps only. */
 export async function startLooker() {
   const { startSandbox } = await import('../../sandbox/index.js');
   return startSandbox({ cors: 'oauth-apps' });
-}
-
-export async function launchChromium() {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 }
 
 /** A static server on 127.0.0.1, a port of its own: `roots` as the sandbox's staticRoots. Resolves to { url, close }. */
