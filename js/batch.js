@@ -35,6 +35,8 @@ async function* renderMany(client, requests, options, concurrency) {
       const result = await Promise.race(running.values());
       running.delete(result.index);
       stop.signal.throwIfAborted();
+      // The next render starts before this result is handed over, so that a
+      // slow consumer does not hold a slot empty (a loop left here cancels it).
       fill();
       yield result;
     }

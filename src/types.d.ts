@@ -75,7 +75,8 @@ export type PdfPaperSize = 'letter' | 'legal' | 'tabloid' | 'a0' | 'a1' | 'a2' |
  * filter expression such as `'7 days'` or `'>= 100'`), or an array of values.
  * Written as Looker's dashboard URLs write them: names and values
  * percent-encoded, several values joined with commas, a comma inside one
- * value escaped as `^,` (and a caret as `^^`).
+ * value escaped as `^,`; anything else, a caret included, is Looker's filter
+ * expression as given.
  */
 export type DashboardFilters = Record<string, string | number | ReadonlyArray<string | number>>;
 

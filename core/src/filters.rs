@@ -7,11 +7,12 @@
 //!   (`Order%20Date=7%20days`);
 //! - an array is several values of one filter, joined with commas;
 //! - a comma inside one value is escaped as Looker's filter expressions
-//!   escape it, `^,`, and a caret as `^^` (`Tags=a%5E%2Cb%2Cc`).
+//!   escape it, `^,` (`Tags=a%5E%2Cb%2Cc`).
 //!
 //! Each value is otherwise a Looker filter expression, passed as it is:
-//! `'>= 100'`, `'7 days'`, `'-EMEA'` keep their meaning. A string given
-//! for `dashboard_filters` is sent unchanged.
+//! `'>= 100'`, `'7 days'`, `'-EMEA'`, `'x^_y'` keep their meaning (a caret
+//! is Looker's own escape, so it is not escaped again). A string given for
+//! `dashboard_filters` is sent unchanged.
 
 use crate::error::{ArgumentError, Given};
 use crate::text;
@@ -52,11 +53,11 @@ pub fn encode<V: Value>(filters: &V, object: &'static str) -> Result<String, Arg
     Ok(out)
 }
 
-/// Appends one value with its commas and carets escaped (`^,`, `^^`).
+/// Appends one value with its commas escaped (`^,`).
 fn escape_into(value: &str, out: &mut String) {
     let mut copied = 0;
     for (at, byte) in value.bytes().enumerate() {
-        if byte == b',' || byte == b'^' {
+        if byte == b',' {
             out.push_str(value.get(copied..at).unwrap_or_default());
             out.push_str("^");
             copied = at;
@@ -81,7 +82,8 @@ mod tests {
         assert_eq!(encoded(json!({"Year": 2024, "a&b=c": "x+y#z%w"})), "Year=2024&a%26b%3Dc=x%2By%23z%25w");
         // Several values, and a comma or caret inside one.
         assert_eq!(encoded(json!({"Tags": ["a,b", "c"]})), "Tags=a%5E%2Cb%2Cc");
-        assert_eq!(encoded(json!({"Q": "x^y"})), "Q=x%5E%5Ey");
+        // A caret is Looker's own escape: passed as it is.
+        assert_eq!(encoded(json!({"Q": "x^_y"})), "Q=x%5E_y");
         // Filter expressions keep their meaning; unset filters are left out.
         assert_eq!(encoded(json!({"Amount": ">= 100", "Any": [], "Gone": null})), "Amount=%3E%3D%20100&Any=");
         assert_eq!(encoded(json!({})), "");
