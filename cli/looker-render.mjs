@@ -4,9 +4,8 @@
 // Node >= 18. `looker-render --help` explains it all; exit codes:
 //   0 done, 1 render failed, 2 usage or configuration, 3 API or auth, 4 timeout, 130 interrupted.
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, renameSync, linkSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   UsageError, DEFAULT_INI, DEFAULT_SECTION, DEFAULT_TIMEOUT_SECONDS,
   loadIni, resolveConfig, secretsOf, redact, hint,
@@ -14,6 +13,7 @@ import {
 import { progressReporter } from './progress.mjs';
 import { printableUrl, requestLog } from './requests.mjs';
 import { EXIT, describe } from './failure.mjs';
+import { fileNameSafe, isDirectory, planFile, writeAtomically } from './files.mjs';
 // The table of render kinds: js/ beside cli/ in the repository and in the package.
 import { renderKinds } from '../js/render-kinds.js';
 
@@ -183,49 +183,15 @@ function renderRequest(positionals, flags) {
 
 /** `<kind>-<id>.<ext>`, with the id made safe as a file name (`::`, `/` and the like become `_`). */
 function defaultFileName(kindName, id, format) {
-  return `${kindName}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${format}`;
+  return `${kindName}-${fileNameSafe(id)}.${format}`;
 }
 
 /** Where the result goes; refuses an existing file without --force, before any request. */
 function planOutput(flags, kindName, id, format) {
   if (flags.output === '-') return { stdout: true };
   const name = defaultFileName(kindName, id, format);
-  let path = flags.output ?? name;
-  const stat = (p) => { try { return statSync(p); } catch { return null; } };
-  if (flags.output !== undefined && (flags.output.endsWith('/') || stat(path)?.isDirectory())) path = join(path, name);
-  const dir = dirname(resolve(path));
-  if (!stat(dir)?.isDirectory()) throw new UsageError(`cannot write ${path}: no directory ${dirname(path)}`);
-  const existing = stat(path);
-  if (existing?.isDirectory()) throw new UsageError(`${path} is a directory`);
-  if (existing && !flags.force) throw new UsageError(`${path} exists; use --force to overwrite it`);
-  return { path, dir };
-}
-
-/**
- * Writes to a temporary file beside the target, then renames it into place,
- * so the target never holds part of a file. Without --force, a hard link
- * publishes it only if nothing appeared at the path meanwhile.
- */
-function writeAtomically({ path, dir }, bytes, force) {
-  const tmp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
-  try {
-    writeFileSync(tmp, bytes, { flag: 'wx' });
-    if (force) {
-      renameSync(tmp, path);
-    } else {
-      try {
-        linkSync(tmp, path);
-      } catch (error) {
-        if (error.code === 'EEXIST') throw new UsageError(`${path} exists; use --force to overwrite it`);
-        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(error.code)) throw error;
-        // A file system without hard links: check, then rename.
-        if (statSync(path, { throwIfNoEntry: false })) throw new UsageError(`${path} exists; use --force to overwrite it`);
-        renameSync(tmp, path);
-      }
-    }
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  const path = flags.output === undefined ? name : isDirectory(flags.output) ? join(flags.output, name) : flags.output;
+  return planFile(path, flags.force);
 }
 
 async function main(argv, { env = process.env, stdout = process.stdout, stderr = process.stderr } = {}) {
