@@ -13,6 +13,7 @@ import {
 import { progressReporter } from './progress.mjs';
 import { printableUrl, requestLog } from './requests.mjs';
 import { EXIT, describe } from './failure.mjs';
+import { dashboardFilters } from './filters.mjs';
 import { fileNameSafe, isDirectory, planFile, writeAtomically } from './files.mjs';
 // The table of render kinds: js/ beside cli/ in the repository and in the package.
 import { renderKinds } from '../js/render-kinds.js';
@@ -28,7 +29,7 @@ for (const kind of renderKinds.kinds) {
 const KIND_WORDS = renderKinds.kinds.map(wordFor);
 const ALSO_ACCEPTED = Object.entries(SHORT_WORDS).map(([kind, word]) => ` (${word} is also ${kind})`).join('');
 const kindsHelp = (describe) => renderKinds.kinds.map((kind) => `${wordFor(kind)} ${describe(kind)}`).join(', ');
-const DASHBOARD_ONLY = ['filters', 'style', 'paper', 'landscape', 'long-tables'];
+const DASHBOARD_ONLY = ['filters', 'filter', 'style', 'paper', 'landscape', 'long-tables'];
 const RENDER_ONLY = ['format', 'width', 'height', ...DASHBOARD_ONLY, 'output', 'force'];
 
 const OPTIONS = {
@@ -45,6 +46,7 @@ const OPTIONS = {
   width: { type: 'string' },
   height: { type: 'string' },
   filters: { type: 'string' },
+  filter: { type: 'string', multiple: true },
   style: { type: 'string' },
   paper: { type: 'string' },
   landscape: { type: 'boolean' },
@@ -65,7 +67,11 @@ Render options:
                             ${kindsHelp((kind) => kind.formats.map((f) => (f === kind.defaultFormat ? `${f}*` : f)).join(' '))}
       --width N, --height N size in pixels; defaults:
                             ${kindsHelp((kind) => `${kind.defaultWidth}x${kind.defaultHeight}`)}
-      --filters 'a=1&b=2'   dashboard filters, in URL query form
+      --filter 'Name=value' a dashboard filter, repeatable; nothing to encode (spaces,
+                            &, =, +, % as they are); a comma separates several values,
+                            ^, is a comma inside one value, ^^ a caret (as in Looker URLs)
+      --filters 'a=1&b=2'   dashboard filters as Looker's URL query string, sent as it is
+                            (with --filter: merged, --filter wins for a name in both)
       --style ${renderKinds.dashboardStyles.join('|')}   dashboard layout
       --paper SIZE          PDF paper: ${renderKinds.pdfPaperSizes.join(', ')}
       --landscape           PDF in landscape
@@ -109,7 +115,8 @@ or no answer; 4 timeout; 130 interrupted (Ctrl-C stops polling at once and leave
 Examples:
   looker-render render dashboard 42 --format pdf --paper a4 --landscape -o report.pdf
   looker-render render look 7 --width 1600 --height 900          # writes look-7.png
-  looker-render render dashboard 42 --filters 'Region=EMEA&Date=7 days' --style single_column
+  looker-render render dashboard 42 --filter 'Region=EMEA,APAC' --filter 'Order Date=7 days'
+  looker-render render dashboard 42 --filters 'Region=EMEA&Date=7%20days' --style single_column
   looker-render render element 101 --format jpg -o - > tile.jpg
   looker-render get 7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5 --fields id,status,status_detail
   LOOKERSDK_BASE_URL=https://acme.looker.com:19999 LOOKERSDK_CLIENT_ID=... \\
@@ -171,7 +178,8 @@ function renderRequest(positionals, flags) {
   };
   if (dashboard) {
     const body = {};
-    if (flags.filters !== undefined) body.dashboard_filters = flags.filters;
+    const filters = dashboardFilters(flags);
+    if (filters !== undefined) body.dashboard_filters = filters;
     if (flags.style !== undefined) body.dashboard_style = flags.style;
     if (Object.keys(body).length) request.body = body;
     if (flags.paper !== undefined) request.pdf_paper_size = flags.paper.toLowerCase();
