@@ -4,7 +4,7 @@
 // into place, so that the target never holds part of a file).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, renameSync, linkSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from './config.mjs';
 
 const stat = (path) => statSync(path, { throwIfNoEntry: false }) ?? null;
@@ -14,6 +14,18 @@ export const isDirectory = (path) => path.endsWith('/') || Boolean(stat(path)?.i
 
 /** `text` made safe as a part of a file name: `::`, `/`, spaces and the like become `_`. */
 export const fileNameSafe = (text) => text.replace(/[^A-Za-z0-9._-]/g, '_');
+
+/** `<kind>-<id>.<ext>`, with the id made safe as a file name (`::`, `/` and the like become `_`). */
+export const defaultFileName = (kindName, id, format) => `${kindName}-${fileNameSafe(id)}.${format}`;
+
+/** Where `-o output` puts a file whose default name is `name`: `name`, `name` inside a directory, or `output` itself. */
+export const outputPath = (output, name) => (output === undefined ? name : isDirectory(output) ? join(output, name) : output);
+
+/** `path` with `-suffix` before its extension: `regions.png` → `regions-EMEA.png`. */
+export function withSuffix(path, suffix) {
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}-${suffix}${ext}`;
+}
 
 /** A file to write at `path`: its directory must exist, and without `force` the file must not. */
 export function planFile(path, force) {

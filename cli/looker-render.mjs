@@ -5,7 +5,6 @@
 //   0 done, 1 render failed, 2 usage or configuration, 3 API or auth, 4 timeout, 130 interrupted.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   UsageError, DEFAULT_INI, DEFAULT_SECTION, DEFAULT_TIMEOUT_SECONDS,
   loadIni, resolveConfig, secretsOf, redact, hint,
@@ -14,7 +13,8 @@ import { progressReporter } from './progress.mjs';
 import { printableUrl, requestLog } from './requests.mjs';
 import { EXIT, describe } from './failure.mjs';
 import { dashboardFilters } from './filters.mjs';
-import { fileNameSafe, isDirectory, planFile, writeAtomically } from './files.mjs';
+import { eachJobs, readJobs, runBatch } from './batch.mjs';
+import { defaultFileName, outputPath, planFile, writeAtomically } from './files.mjs';
 // The table of render kinds: js/ beside cli/ in the repository and in the package.
 import { renderKinds } from '../js/render-kinds.js';
 
@@ -29,8 +29,13 @@ for (const kind of renderKinds.kinds) {
 const KIND_WORDS = renderKinds.kinds.map(wordFor);
 const ALSO_ACCEPTED = Object.entries(SHORT_WORDS).map(([kind, word]) => ` (${word} is also ${kind})`).join('');
 const kindsHelp = (describe) => renderKinds.kinds.map((kind) => `${wordFor(kind)} ${describe(kind)}`).join(', ');
-const DASHBOARD_ONLY = ['filters', 'filter', 'style', 'paper', 'landscape', 'long-tables'];
-const RENDER_ONLY = ['format', 'width', 'height', ...DASHBOARD_ONLY, 'output', 'force'];
+const DASHBOARD_ONLY = ['filters', 'filter', 'each', 'style', 'paper', 'landscape', 'long-tables'];
+const RENDER_ONLY = ['format', 'width', 'height', ...DASHBOARD_ONLY, 'output'];
+// The flags of one or two commands, and the words that say which.
+const FLAG_COMMANDS = {
+  ...Object.fromEntries(RENDER_ONLY.map((name) => [name, 'render'])),
+  force: 'render and batch', concurrency: 'batch and render --each', fields: 'get',
+};
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -47,18 +52,22 @@ const OPTIONS = {
   height: { type: 'string' },
   filters: { type: 'string' },
   filter: { type: 'string', multiple: true },
+  each: { type: 'string', multiple: true },
   style: { type: 'string' },
   paper: { type: 'string' },
   landscape: { type: 'boolean' },
   'long-tables': { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   force: { type: 'boolean' },
+  concurrency: { type: 'string' },
 };
 
-const HELP = `looker-render: render Looker content to a file, or get a render task as JSON
+const HELP = `looker-render: render Looker content to files, or get a render task as JSON
 
 Usage:
   looker-render render <${KIND_WORDS.join('|')}> <id> [options]
+  looker-render render dashboard <id> --each 'Name=a,b,c' [options]
+  looker-render batch <jobs.json> [--concurrency N] [--force]
   looker-render get <render_task_id> [--fields a,b]
   looker-render --help | --version
 
@@ -76,15 +85,37 @@ Render options:
       --paper SIZE          PDF paper: ${renderKinds.pdfPaperSizes.join(', ')}
       --landscape           PDF in landscape
       --long-tables         expand tables to show all their rows
+      --each 'Name=a,b,c'   one dashboard render per value of one filter (values as in
+                            --filter: ^, for a comma inside one; repeat --each Name=d for
+                            more values); the other filters stay as set. pdf: one PDF of
+                            all their pages, in this order, written only if every render
+                            succeeded; png, jpg: one file per value, <kind>-<id>-<value>.<ext>
+                            (the value made file-name safe; -o DIR puts them there, -o
+                            NAME.png makes NAME-<value>.png)
+      --concurrency N       renders at once, for --each and batch (default 2, at most 64)
   -o, --output FILE         where to write (default: <kind>-<id>.<ext>; a directory:
                             that name inside it; -: standard output)
       --force               overwrite FILE if it exists (never done without it)
+
+Batch: jobs.json is a JSON array of render requests as the library takes them, each
+with "output", the file to write (relative to the current directory):
+  [{ "look_id": "7", "result_format": "png", "output": "look-7.png" },
+   { "dashboard_id": "42", "result_format": "pdf", "pdf_paper_size": "a4",
+     "body": { "dashboard_filters": { "Region": "EMEA", "Order Date": "7 days" } },
+     "output": "emea.pdf" }]
+Ids may be numbers; width and height default as for render. Every job is checked
+before any request; an error names the job and key (jobs.json[3].width: ...). Each
+file is written as its render finishes; progress on stderr (12/40 done, 2 rendering,
+1 failed); at the end each failed job, its output and the reason. --concurrency and
+--force as above; --timeout applies to each render. Ctrl-C stops every render at once:
+the files already written stay, and no file is left half-written.
 
 Get options:
       --fields a,b          only these properties of the task
 
 Common options:
-      --timeout SECONDS     give up after this long (default: ${DEFAULT_TIMEOUT_SECONDS.render} for render, ${DEFAULT_TIMEOUT_SECONDS.get} for get)
+      --timeout SECONDS     give up on a render after this long (default: ${DEFAULT_TIMEOUT_SECONDS.render} for render
+                            and batch, each render; ${DEFAULT_TIMEOUT_SECONDS.get} for get)
       --base-url URL        the Looker API host, such as https://acme.looker.com:19999
       --ini PATH            a Looker SDK ini file (default: ./${DEFAULT_INI}, if there)
       --section NAME        its section (default: ${DEFAULT_SECTION})
@@ -109,8 +140,10 @@ the credentials, host or timeout came from (not their values), as in
     access token: LOOKERSDK_ACCESS_TOKEN in the environment
 
 Exit codes: 0 done; 1 the render failed (Looker's status_detail is printed) or the file
-could not be written; 2 usage or configuration error; 3 API or authentication error,
-or no answer; 4 timeout; 130 interrupted (Ctrl-C stops polling at once and leaves no file).
+could not be written, or with batch and --each any render or file failed; 2 usage or
+configuration error; 3 API or authentication error, or no answer; 4 timeout; 130
+interrupted (Ctrl-C stops polling at once and leaves no file, not even part of one;
+the files batch and --each png/jpg already wrote stay).
 
 Examples:
   looker-render render dashboard 42 --format pdf --paper a4 --landscape -o report.pdf
@@ -118,6 +151,9 @@ Examples:
   looker-render render dashboard 42 --filter 'Region=EMEA,APAC' --filter 'Order Date=7 days'
   looker-render render dashboard 42 --filters 'Region=EMEA&Date=7%20days' --style single_column
   looker-render render element 101 --format jpg -o - > tile.jpg
+  looker-render render dashboard 42 --each 'Region=EMEA,APAC,US' -o regions.pdf   # 3 pages
+  looker-render render dashboard 42 -f png --each 'Region=EMEA,APAC' -o out/     # 2 files
+  looker-render batch jobs.json --concurrency 4
   looker-render get 7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5 --fields id,status,status_detail
   LOOKERSDK_BASE_URL=https://acme.looker.com:19999 LOOKERSDK_CLIENT_ID=... \\
     LOOKERSDK_CLIENT_SECRET=... looker-render render look 7
@@ -141,11 +177,18 @@ function parse(argv) {
   return { flags: parsed.values, positionals: parsed.positionals };
 }
 
-function integer(flags, name, fallback) {
+function integer(flags, name, fallback, unit = 'pixels') {
   const raw = flags[name];
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number of pixels, not "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number of ${unit}, not "${raw}"`);
   return Number(raw);
+}
+
+/** Refuses the flags that are not for `command` (or not for it without --each). */
+function onlyFlagsOf(command, flags) {
+  const own = (name) => FLAG_COMMANDS[name].split(' and ').some((words) => words === command || (words === 'render --each' && command === 'render' && flags.each));
+  const stray = Object.keys(FLAG_COMMANDS).find((name) => flags[name] !== undefined && !own(name));
+  if (stray) throw new UsageError(`--${stray} is for ${FLAG_COMMANDS[stray]} only`);
 }
 
 /** The render request from the command line, checked as far as the CLI can. */
@@ -189,17 +232,10 @@ function renderRequest(positionals, flags) {
   return { kindName, id, format, request };
 }
 
-/** `<kind>-<id>.<ext>`, with the id made safe as a file name (`::`, `/` and the like become `_`). */
-function defaultFileName(kindName, id, format) {
-  return `${kindName}-${fileNameSafe(id)}.${format}`;
-}
-
 /** Where the result goes; refuses an existing file without --force, before any request. */
 function planOutput(flags, kindName, id, format) {
   if (flags.output === '-') return { stdout: true };
-  const name = defaultFileName(kindName, id, format);
-  const path = flags.output === undefined ? name : isDirectory(flags.output) ? join(flags.output, name) : flags.output;
-  return planFile(path, flags.force);
+  return planFile(outputPath(flags.output, defaultFileName(kindName, id, format)), flags.force);
 }
 
 async function main(argv, { env = process.env, stdout = process.stdout, stderr = process.stderr } = {}) {
@@ -220,19 +256,21 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   let config;
   let plan = null;
   let render = null;
+  let batch = null; // batch and render --each: { jobs, merge, label, where }
+  let concurrency;
   let parsed = false; // past the command line: errors are about configuration or files
   try {
-    if (!command) throw new UsageError('a command is needed: render or get');
+    if (!command) throw new UsageError('a command is needed: render, batch or get');
+    if (!['render', 'batch', 'get'].includes(command)) throw new UsageError(`unknown command "${command}": render, batch or get`);
+    onlyFlagsOf(command, flags);
     if (command === 'get') {
-      const used = RENDER_ONLY.filter((name) => flags[name] !== undefined);
-      if (used.length) throw new UsageError(`--${used[0]} is for render only`);
       if (args.length !== 1) throw new UsageError(args.length ? `unexpected argument "${args[1]}"` : 'get needs a render task id');
-    } else if (command === 'render') {
-      if (flags.fields !== undefined) throw new UsageError('--fields is for get only');
-      render = renderRequest(args, flags);
+    } else if (command === 'batch') {
+      if (args.length !== 1) throw new UsageError(args.length ? `unexpected argument "${args[1]}"` : 'batch needs a jobs file: looker-render batch jobs.json');
     } else {
-      throw new UsageError(`unknown command "${command}": render or get`);
+      render = renderRequest(args, flags);
     }
+    concurrency = integer(flags, 'concurrency', undefined, 'renders at once');
 
     parsed = true;
     const iniPath = flags.ini ?? DEFAULT_INI;
@@ -240,7 +278,14 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
     const ini = loadIni(iniPath, section, { explicitFile: flags.ini !== undefined, explicitSection: flags.section !== undefined });
     config = resolveConfig({ ini, iniLabel: `${iniPath} [${section}]`, env, flags, command });
     secrets = secretsOf(config);
-    if (render) plan = planOutput(flags, render.kindName, render.id, render.format);
+    if (command === 'batch') {
+      batch = { jobs: readJobs(args[0], flags.force), label: args[0], where: (index) => `${args[0]}[${index}]` };
+    } else if (flags.each) {
+      const merge = render.format === 'pdf' ? planOutput(flags, render.kindName, render.id, render.format) : null;
+      batch = { jobs: eachJobs(render, flags), merge, label: `${render.kindName} ${render.id}`, where: () => 'request' };
+    } else if (render) {
+      plan = planOutput(flags, render.kindName, render.id, render.format);
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     say(`${error.message}${parsed ? '' : '\nTry looker-render --help.'}`);
@@ -279,6 +324,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   process.on('SIGINT', onSigint);
 
   let reporter = null;
+  const tally = { written: 0 }; // files a batch wrote, for the message of a Ctrl-C
   try {
     const client = new lib.LookerClient(options);
     if (command === 'get') {
@@ -291,6 +337,12 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
 
     // --verbose prints lines of its own: a live line would garble them.
     const mode = flags.quiet ? 'quiet' : stderr.isTTY && !flags.verbose ? 'tty' : 'plain';
+    if (batch) {
+      return await runBatch({
+        client, ...batch, concurrency, force: flags.force, timeoutMs, signal: controller.signal,
+        stderr, stdout, mode, say, redact: (s) => redact(s, secrets), tally,
+      });
+    }
     reporter = progressReporter({
       stream: stderr, mode, label: `${render.kindName} ${render.id}`, redact: (s) => redact(s, secrets),
     });
@@ -319,7 +371,9 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   } catch (error) {
     reporter?.stop();
     if (interrupted || error instanceof Interrupted) {
-      say('interrupted: stopped waiting for the render; no file written');
+      if (!batch) say('interrupted: stopped waiting for the render; no file written');
+      else if (batch.merge) say('interrupted: stopped the renders; no file written');
+      else say(`interrupted: stopped the renders; no partial file; the ${tally.written} written before stay`);
       return EXIT.interrupted;
     }
     const [code, message] = describe(error, lib, { config, command, requests, verbose: flags.verbose });
