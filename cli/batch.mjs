@@ -118,25 +118,19 @@ function inCommandWords(error, where) {
 
 /**
  * Progress of a batch on stderr, `12/40 done, 2 rendering, 1 failed`: on a
- * terminal one live line updated at every change; elsewhere a line at each
- * tenth of the jobs, at each failure and at the end; nothing when quiet.
- * `rendering` counts the renders Looker has a task for and that have not ended.
+ * terminal one live line, updated as each render ends; elsewhere a line at
+ * each tenth of the jobs, at each failure and at the end; nothing when quiet.
+ * The library's batch starts the next render as soon as one ends, so
+ * `concurrency` renders are under way until fewer are left.
  */
-function batchProgress({ stream, mode, label, total, redact }) {
-  const reporter = progressReporter({ stream, mode, label, stage: `${total} to render`, redact });
-  const step = Math.max(1, Math.ceil(total / 10));
-  const rendering = new Set();
+function batchProgress({ stream, mode, label, total, concurrency, redact }) {
   let finished = 0;
   let failed = 0;
-  const text = () => `${finished}/${total} done, ${rendering.size} rendering, ${failed} failed`;
+  const text = () => `${finished}/${total} done, ${Math.min(concurrency, total - finished)} rendering, ${failed} failed`;
+  const reporter = progressReporter({ stream, mode, label, stage: text(), redact });
+  const step = Math.max(1, Math.ceil(total / 10));
   return {
-    started(index) {
-      if (rendering.has(index)) return;
-      rendering.add(index);
-      if (mode === 'tty') reporter.stage(text());
-    },
-    finished(index, ok) {
-      rendering.delete(index);
+    finished(ok) {
       finished += 1;
       if (!ok) failed += 1;
       if (mode === 'tty' || !ok || finished % step === 0 || finished === total) reporter.stage(text());
@@ -147,11 +141,9 @@ function batchProgress({ stream, mode, label, total, redact }) {
 }
 
 /** The library's batch of the jobs' requests; a bad request or option throws here, before any request is sent. */
-function startRenders(client, jobs, { concurrency, timeoutMs, signal, where, onStart }) {
+function startRenders(client, jobs, { concurrency, timeoutMs, signal, where }) {
   try {
-    return client.renderMany(jobs.map((job) => job.request), {
-      signal, timeoutMs, onProgress: onStart, ...(concurrency === undefined ? {} : { concurrency }),
-    });
+    return client.renderMany(jobs.map((job) => job.request), { concurrency, signal, timeoutMs });
   } catch (error) {
     throw error instanceof TypeError || error instanceof RangeError ? inCommandWords(error, where) : error;
   }
@@ -181,7 +173,7 @@ async function finishJobs(many, jobs, { signal, force, progress, tally }) {
       kept[outcome.index] = outcome.bytes;
     }
     if (error) failures.push({ index: outcome.index, job, error });
-    progress.finished(outcome.index, !error);
+    progress.finished(!error);
   }
   failures.sort((a, b) => a.index - b.index);
   return { failures, kept };
@@ -194,9 +186,8 @@ async function finishJobs(many, jobs, { signal, force, progress, tally }) {
  * the exit code: 0, or 1 when any render or file failed.
  */
 export async function runBatch({ client, jobs, merge = null, label, where, concurrency, force, timeoutMs, signal, stderr, stdout, mode, say, redact, tally }) {
-  let progress = null;
-  const many = startRenders(client, jobs, { concurrency, timeoutMs, signal, where, onStart: (index) => progress?.started(index) });
-  progress = batchProgress({ stream: stderr, mode, label, total: jobs.length, redact });
+  const many = startRenders(client, jobs, { concurrency, timeoutMs, signal, where });
+  const progress = batchProgress({ stream: stderr, mode, label, total: jobs.length, concurrency, redact });
   let failures;
   let kept;
   try {

@@ -37,6 +37,13 @@ const FLAG_COMMANDS = {
   force: 'render and batch', concurrency: 'batch and render --each', fields: 'get',
 };
 
+/**
+ * Renders at once for batch and --each without --concurrency: the library's
+ * default (BatchOptions.concurrency, src/types.d.ts), passed explicitly so
+ * that the progress line can count the renders under way.
+ */
+const DEFAULT_CONCURRENCY = 2;
+
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -92,7 +99,7 @@ Render options:
                             succeeded; png, jpg: one file per value, <kind>-<id>-<value>.<ext>
                             (the value made file-name safe; -o DIR puts them there, -o
                             NAME.png makes NAME-<value>.png)
-      --concurrency N       renders at once, for --each and batch (default 2, at most 64)
+      --concurrency N       renders at once, for --each and batch (default ${DEFAULT_CONCURRENCY}, at most 64)
   -o, --output FILE         where to write (default: <kind>-<id>.<ext>; a directory:
                             that name inside it; -: standard output)
       --force               overwrite FILE if it exists (never done without it)
@@ -270,7 +277,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
     } else {
       render = renderRequest(args, flags);
     }
-    concurrency = integer(flags, 'concurrency', undefined, 'renders at once');
+    concurrency = integer(flags, 'concurrency', DEFAULT_CONCURRENCY, 'renders at once');
 
     parsed = true;
     const iniPath = flags.ini ?? DEFAULT_INI;
