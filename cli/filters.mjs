@@ -9,20 +9,11 @@ import { UsageError } from './config.mjs';
 
 /** Splits a value at its unescaped commas: `^,` is a comma inside one value, `^^` a caret; any other `^x` stays. */
 export function splitValues(text) {
-  const values = [];
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '^' && (text[i + 1] === ',' || text[i + 1] === '^')) {
-      current += text[++i];
-    } else if (c === ',') {
-      values.push(current);
-      current = '';
-    } else {
-      current += c;
-    }
+  const values = [''];
+  for (const [token] of text.matchAll(/\^[,^]|[^]/g)) {
+    if (token === ',') values.push('');
+    else values[values.length - 1] += token.length === 2 ? token[1] : token;
   }
-  values.push(current);
   return values;
 }
 
