@@ -167,7 +167,8 @@ async function finishJobs(many, jobs, { signal, force, progress, tally }) {
         writeAtomically(job.plan, outcome.bytes, force);
         tally.written += 1;
       } catch (writeError) {
-        error = new Error(`cannot write ${job.plan.path}: ${writeError.message}`);
+        // A file that appeared meanwhile says so itself (UsageError); others are named here.
+        error = writeError instanceof UsageError ? writeError : new Error(`cannot write ${job.plan.path}: ${writeError.message}`);
       }
     } else if (outcome.ok) {
       kept[outcome.index] = outcome.bytes;
