@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 
 export const DEFAULT_INI = 'looker.ini';
 export const DEFAULT_SECTION = 'Looker';
-export const DEFAULT_TIMEOUT_SECONDS = { render: 600, get: 120 };
+export const DEFAULT_TIMEOUT_SECONDS = { render: 600, batch: 600, get: 120 };
 
 /** A configuration or usage problem: exit code 2. */
 export class UsageError extends Error {}

@@ -4,9 +4,7 @@
 // Node >= 18. `looker-render --help` explains it all; exit codes:
 //   0 done, 1 render failed, 2 usage or configuration, 3 API or auth, 4 timeout, 130 interrupted.
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync, renameSync, linkSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   UsageError, DEFAULT_INI, DEFAULT_SECTION, DEFAULT_TIMEOUT_SECONDS,
   loadIni, resolveConfig, secretsOf, redact, hint,
@@ -14,6 +12,9 @@ import {
 import { progressReporter } from './progress.mjs';
 import { printableUrl, requestLog } from './requests.mjs';
 import { EXIT, describe } from './failure.mjs';
+import { dashboardFilters } from './filters.mjs';
+import { eachJobs, readJobs, runBatch } from './batch.mjs';
+import { defaultFileName, outputPath, planFile, writeAtomically } from './files.mjs';
 // The table of render kinds: js/ beside cli/ in the repository and in the package.
 import { renderKinds } from '../js/render-kinds.js';
 
@@ -28,8 +29,20 @@ for (const kind of renderKinds.kinds) {
 const KIND_WORDS = renderKinds.kinds.map(wordFor);
 const ALSO_ACCEPTED = Object.entries(SHORT_WORDS).map(([kind, word]) => ` (${word} is also ${kind})`).join('');
 const kindsHelp = (describe) => renderKinds.kinds.map((kind) => `${wordFor(kind)} ${describe(kind)}`).join(', ');
-const DASHBOARD_ONLY = ['filters', 'style', 'paper', 'landscape', 'long-tables'];
-const RENDER_ONLY = ['format', 'width', 'height', ...DASHBOARD_ONLY, 'output', 'force'];
+const DASHBOARD_ONLY = ['filters', 'filter', 'each', 'style', 'paper', 'landscape', 'long-tables'];
+const RENDER_ONLY = ['format', 'width', 'height', ...DASHBOARD_ONLY, 'output'];
+// The flags of one or two commands, and the words that say which.
+const FLAG_COMMANDS = {
+  ...Object.fromEntries(RENDER_ONLY.map((name) => [name, 'render'])),
+  force: 'render and batch', concurrency: 'batch and render --each', fields: 'get',
+};
+
+/**
+ * Renders at once for batch and --each without --concurrency: the library's
+ * default (BatchOptions.concurrency, src/types.d.ts), passed explicitly so
+ * that the progress line can count the renders under way.
+ */
+const DEFAULT_CONCURRENCY = 2;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -45,18 +58,23 @@ const OPTIONS = {
   width: { type: 'string' },
   height: { type: 'string' },
   filters: { type: 'string' },
+  filter: { type: 'string', multiple: true },
+  each: { type: 'string', multiple: true },
   style: { type: 'string' },
   paper: { type: 'string' },
   landscape: { type: 'boolean' },
   'long-tables': { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   force: { type: 'boolean' },
+  concurrency: { type: 'string' },
 };
 
-const HELP = `looker-render: render Looker content to a file, or get a render task as JSON
+const HELP = `looker-render: render Looker content to files, or get a render task as JSON
 
 Usage:
   looker-render render <${KIND_WORDS.join('|')}> <id> [options]
+  looker-render render dashboard <id> --each 'Name=a,b,c' [options]
+  looker-render batch <jobs.json> [--concurrency N] [--force]
   looker-render get <render_task_id> [--fields a,b]
   looker-render --help | --version
 
@@ -65,20 +83,46 @@ Render options:
                             ${kindsHelp((kind) => kind.formats.map((f) => (f === kind.defaultFormat ? `${f}*` : f)).join(' '))}
       --width N, --height N size in pixels; defaults:
                             ${kindsHelp((kind) => `${kind.defaultWidth}x${kind.defaultHeight}`)}
-      --filters 'a=1&b=2'   dashboard filters, in URL query form
+      --filter 'Name=value' a dashboard filter, repeatable; nothing to encode (spaces,
+                            &, =, +, % as they are); a comma separates several values,
+                            ^, is a comma inside one value, ^^ a caret (as in Looker URLs)
+      --filters 'a=1&b=2'   dashboard filters as Looker's URL query string, sent as it is
+                            (with --filter: merged, --filter wins for a name in both)
       --style ${renderKinds.dashboardStyles.join('|')}   dashboard layout
       --paper SIZE          PDF paper: ${renderKinds.pdfPaperSizes.join(', ')}
       --landscape           PDF in landscape
       --long-tables         expand tables to show all their rows
+      --each 'Name=a,b,c'   one dashboard render per value of one filter (values as in
+                            --filter: ^, for a comma inside one; repeat --each Name=d for
+                            more values); the other filters stay as set. pdf: one PDF of
+                            all their pages, in this order, written only if every render
+                            succeeded; png, jpg: one file per value, <kind>-<id>-<value>.<ext>
+                            (the value made file-name safe; -o DIR puts them there, -o
+                            NAME.png makes NAME-<value>.png)
+      --concurrency N       renders at once, for --each and batch (default ${DEFAULT_CONCURRENCY}, at most 64)
   -o, --output FILE         where to write (default: <kind>-<id>.<ext>; a directory:
                             that name inside it; -: standard output)
       --force               overwrite FILE if it exists (never done without it)
+
+Batch: jobs.json is a JSON array of render requests as the library takes them, each
+with "output", the file to write (relative to the current directory):
+  [{ "look_id": "7", "result_format": "png", "output": "look-7.png" },
+   { "dashboard_id": "42", "result_format": "pdf", "pdf_paper_size": "a4",
+     "body": { "dashboard_filters": { "Region": "EMEA", "Order Date": "7 days" } },
+     "output": "emea.pdf" }]
+Ids may be numbers; width and height default as for render. Every job is checked
+before any request; an error names the job and key (jobs.json[3].width: ...). Each
+file is written as its render finishes; progress on stderr (12/40 done, 2 rendering,
+1 failed); at the end each failed job, its output and the reason. --concurrency and
+--force as above; --timeout applies to each render. Ctrl-C stops every render at once:
+the files already written stay, and no file is left half-written.
 
 Get options:
       --fields a,b          only these properties of the task
 
 Common options:
-      --timeout SECONDS     give up after this long (default: ${DEFAULT_TIMEOUT_SECONDS.render} for render, ${DEFAULT_TIMEOUT_SECONDS.get} for get)
+      --timeout SECONDS     give up on a render after this long (default: ${DEFAULT_TIMEOUT_SECONDS.render} for render
+                            and batch, each render; ${DEFAULT_TIMEOUT_SECONDS.get} for get)
       --base-url URL        the Looker API host, such as https://acme.looker.com:19999
       --ini PATH            a Looker SDK ini file (default: ./${DEFAULT_INI}, if there)
       --section NAME        its section (default: ${DEFAULT_SECTION})
@@ -103,14 +147,20 @@ the credentials, host or timeout came from (not their values), as in
     access token: LOOKERSDK_ACCESS_TOKEN in the environment
 
 Exit codes: 0 done; 1 the render failed (Looker's status_detail is printed) or the file
-could not be written; 2 usage or configuration error; 3 API or authentication error,
-or no answer; 4 timeout; 130 interrupted (Ctrl-C stops polling at once and leaves no file).
+could not be written, or with batch and --each any render or file failed; 2 usage or
+configuration error; 3 API or authentication error, or no answer; 4 timeout; 130
+interrupted (Ctrl-C stops polling at once and leaves no file, not even part of one;
+the files batch and --each png/jpg already wrote stay).
 
 Examples:
   looker-render render dashboard 42 --format pdf --paper a4 --landscape -o report.pdf
   looker-render render look 7 --width 1600 --height 900          # writes look-7.png
-  looker-render render dashboard 42 --filters 'Region=EMEA&Date=7 days' --style single_column
+  looker-render render dashboard 42 --filter 'Region=EMEA,APAC' --filter 'Order Date=7 days'
+  looker-render render dashboard 42 --filters 'Region=EMEA&Date=7%20days' --style single_column
   looker-render render element 101 --format jpg -o - > tile.jpg
+  looker-render render dashboard 42 --each 'Region=EMEA,APAC,US' -o regions.pdf   # 3 pages
+  looker-render render dashboard 42 -f png --each 'Region=EMEA,APAC' -o out/     # 2 files
+  looker-render batch jobs.json --concurrency 4
   looker-render get 7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5 --fields id,status,status_detail
   LOOKERSDK_BASE_URL=https://acme.looker.com:19999 LOOKERSDK_CLIENT_ID=... \\
     LOOKERSDK_CLIENT_SECRET=... looker-render render look 7
@@ -134,11 +184,18 @@ function parse(argv) {
   return { flags: parsed.values, positionals: parsed.positionals };
 }
 
-function integer(flags, name, fallback) {
+function integer(flags, name, fallback, unit = 'pixels') {
   const raw = flags[name];
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number of pixels, not "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number of ${unit}, not "${raw}"`);
   return Number(raw);
+}
+
+/** Refuses the flags that are not for `command` (or not for it without --each). */
+function onlyFlagsOf(command, flags) {
+  const own = (name) => FLAG_COMMANDS[name].split(' and ').some((words) => words === command || (words === 'render --each' && command === 'render' && flags.each));
+  const stray = Object.keys(FLAG_COMMANDS).find((name) => flags[name] !== undefined && !own(name));
+  if (stray) throw new UsageError(`--${stray} is for ${FLAG_COMMANDS[stray]} only`);
 }
 
 /** The render request from the command line, checked as far as the CLI can. */
@@ -171,7 +228,8 @@ function renderRequest(positionals, flags) {
   };
   if (dashboard) {
     const body = {};
-    if (flags.filters !== undefined) body.dashboard_filters = flags.filters;
+    const filters = dashboardFilters(flags);
+    if (filters !== undefined) body.dashboard_filters = filters;
     if (flags.style !== undefined) body.dashboard_style = flags.style;
     if (Object.keys(body).length) request.body = body;
     if (flags.paper !== undefined) request.pdf_paper_size = flags.paper.toLowerCase();
@@ -181,51 +239,10 @@ function renderRequest(positionals, flags) {
   return { kindName, id, format, request };
 }
 
-/** `<kind>-<id>.<ext>`, with the id made safe as a file name (`::`, `/` and the like become `_`). */
-function defaultFileName(kindName, id, format) {
-  return `${kindName}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${format}`;
-}
-
 /** Where the result goes; refuses an existing file without --force, before any request. */
 function planOutput(flags, kindName, id, format) {
   if (flags.output === '-') return { stdout: true };
-  const name = defaultFileName(kindName, id, format);
-  let path = flags.output ?? name;
-  const stat = (p) => { try { return statSync(p); } catch { return null; } };
-  if (flags.output !== undefined && (flags.output.endsWith('/') || stat(path)?.isDirectory())) path = join(path, name);
-  const dir = dirname(resolve(path));
-  if (!stat(dir)?.isDirectory()) throw new UsageError(`cannot write ${path}: no directory ${dirname(path)}`);
-  const existing = stat(path);
-  if (existing?.isDirectory()) throw new UsageError(`${path} is a directory`);
-  if (existing && !flags.force) throw new UsageError(`${path} exists; use --force to overwrite it`);
-  return { path, dir };
-}
-
-/**
- * Writes to a temporary file beside the target, then renames it into place,
- * so the target never holds part of a file. Without --force, a hard link
- * publishes it only if nothing appeared at the path meanwhile.
- */
-function writeAtomically({ path, dir }, bytes, force) {
-  const tmp = join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
-  try {
-    writeFileSync(tmp, bytes, { flag: 'wx' });
-    if (force) {
-      renameSync(tmp, path);
-    } else {
-      try {
-        linkSync(tmp, path);
-      } catch (error) {
-        if (error.code === 'EEXIST') throw new UsageError(`${path} exists; use --force to overwrite it`);
-        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(error.code)) throw error;
-        // A file system without hard links: check, then rename.
-        if (statSync(path, { throwIfNoEntry: false })) throw new UsageError(`${path} exists; use --force to overwrite it`);
-        renameSync(tmp, path);
-      }
-    }
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  return planFile(outputPath(flags.output, defaultFileName(kindName, id, format)), flags.force);
 }
 
 async function main(argv, { env = process.env, stdout = process.stdout, stderr = process.stderr } = {}) {
@@ -246,19 +263,21 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   let config;
   let plan = null;
   let render = null;
+  let batch = null; // batch and render --each: { jobs, merge, label, where }
+  let concurrency;
   let parsed = false; // past the command line: errors are about configuration or files
   try {
-    if (!command) throw new UsageError('a command is needed: render or get');
+    if (!command) throw new UsageError('a command is needed: render, batch or get');
+    if (!['render', 'batch', 'get'].includes(command)) throw new UsageError(`unknown command "${command}": render, batch or get`);
+    onlyFlagsOf(command, flags);
     if (command === 'get') {
-      const used = RENDER_ONLY.filter((name) => flags[name] !== undefined);
-      if (used.length) throw new UsageError(`--${used[0]} is for render only`);
       if (args.length !== 1) throw new UsageError(args.length ? `unexpected argument "${args[1]}"` : 'get needs a render task id');
-    } else if (command === 'render') {
-      if (flags.fields !== undefined) throw new UsageError('--fields is for get only');
-      render = renderRequest(args, flags);
+    } else if (command === 'batch') {
+      if (args.length !== 1) throw new UsageError(args.length ? `unexpected argument "${args[1]}"` : 'batch needs a jobs file: looker-render batch jobs.json');
     } else {
-      throw new UsageError(`unknown command "${command}": render or get`);
+      render = renderRequest(args, flags);
     }
+    concurrency = integer(flags, 'concurrency', DEFAULT_CONCURRENCY, 'renders at once');
 
     parsed = true;
     const iniPath = flags.ini ?? DEFAULT_INI;
@@ -266,7 +285,14 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
     const ini = loadIni(iniPath, section, { explicitFile: flags.ini !== undefined, explicitSection: flags.section !== undefined });
     config = resolveConfig({ ini, iniLabel: `${iniPath} [${section}]`, env, flags, command });
     secrets = secretsOf(config);
-    if (render) plan = planOutput(flags, render.kindName, render.id, render.format);
+    if (command === 'batch') {
+      batch = { jobs: readJobs(args[0], flags.force), label: args[0], where: (index) => `${args[0]}[${index}]` };
+    } else if (flags.each) {
+      const merge = render.format === 'pdf' ? planOutput(flags, render.kindName, render.id, render.format) : null;
+      batch = { jobs: eachJobs(render, flags), merge, label: `${render.kindName} ${render.id}`, where: () => 'request' };
+    } else if (render) {
+      plan = planOutput(flags, render.kindName, render.id, render.format);
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     say(`${error.message}${parsed ? '' : '\nTry looker-render --help.'}`);
@@ -305,6 +331,7 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   process.on('SIGINT', onSigint);
 
   let reporter = null;
+  const tally = { written: 0 }; // files a batch wrote, for the message of a Ctrl-C
   try {
     const client = new lib.LookerClient(options);
     if (command === 'get') {
@@ -317,6 +344,12 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
 
     // --verbose prints lines of its own: a live line would garble them.
     const mode = flags.quiet ? 'quiet' : stderr.isTTY && !flags.verbose ? 'tty' : 'plain';
+    if (batch) {
+      return await runBatch({
+        client, ...batch, concurrency, force: flags.force, timeoutMs, signal: controller.signal,
+        stderr, stdout, mode, say, redact: (s) => redact(s, secrets), tally,
+      });
+    }
     reporter = progressReporter({
       stream: stderr, mode, label: `${render.kindName} ${render.id}`, redact: (s) => redact(s, secrets),
     });
@@ -345,7 +378,9 @@ async function main(argv, { env = process.env, stdout = process.stdout, stderr =
   } catch (error) {
     reporter?.stop();
     if (interrupted || error instanceof Interrupted) {
-      say('interrupted: stopped waiting for the render; no file written');
+      if (!batch) say('interrupted: stopped waiting for the render; no file written');
+      else if (batch.merge) say('interrupted: stopped the renders; no file written');
+      else say(`interrupted: stopped the renders; no partial file; the ${tally.written} written before stay`);
       return EXIT.interrupted;
     }
     const [code, message] = describe(error, lib, { config, command, requests, verbose: flags.verbose });

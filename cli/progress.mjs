@@ -7,9 +7,9 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
-export function progressReporter({ stream, mode, label, redact = (s) => s, now = Date.now }) {
+export function progressReporter({ stream, mode, label, stage: first = 'creating render task', redact = (s) => s, now = Date.now }) {
   const started = now();
-  let stage = 'creating render task';
+  let stage = first;
   let timer = null;
   let frame = 0;
 

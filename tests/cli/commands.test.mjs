@@ -20,7 +20,7 @@ test('--help: usage, every option and examples on stdout, exit 0, without any co
     assert.equal(r.stderr, '');
     const help = r.stdout.toString();
     assert.match(help, /^Usage:$/m);
-    for (const option of ['--format', '--width', '--height', '--filters', '--style', '--paper', '--landscape', '--long-tables',
+    for (const option of ['--format', '--width', '--height', '--filters', '--filter ', '--each', '--concurrency', 'batch <jobs.json>', '--style', '--paper', '--landscape', '--long-tables',
       '--output', '--force', '--timeout', '--fields', '--ini', '--section', '--base-url', '--quiet', '--verbose', '--version',
       'LOOKERSDK_BASE_URL', 'LOOKERSDK_CLIENT_ID', 'LOOKERSDK_CLIENT_SECRET', 'LOOKERSDK_TIMEOUT', 'LOOKERSDK_ACCESS_TOKEN']) {
       assert.ok(help.includes(option), option);
@@ -64,7 +64,7 @@ test('get: an unknown task is exit 3, the message names the task and Looker\'s 4
 test('exit 2: usage errors, each with a message and no request', T, async (t) => {
   const dir = scratch(t);
   const cases = [
-    [[], /a command is needed: render or get/],
+    [[], /a command is needed: render, batch or get/],
     [['draw', 'look', '7'], /unknown command "draw"/],
     [['render'], /render what\?/],
     [['render', 'chart', '7'], /unknown kind "chart": one of look, query, dashboard, element/],
@@ -83,7 +83,25 @@ test('exit 2: usage errors, each with a message and no request', T, async (t) =>
     [['get'], /get needs a render task id/],
     [['get', 'a', 'b'], /unexpected argument "b"/],
     [['get', FIXTURE_TASK, '-o', 'x.json'], /--output is for render only/],
-    [['get', FIXTURE_TASK, '--force'], /--force is for render only/],
+    [['get', FIXTURE_TASK, '--force'], /--force is for render and batch only/],
+    [['get', FIXTURE_TASK, '--concurrency', '2'], /--concurrency is for batch and render --each only/],
+    [['render', 'look', '7', '--concurrency', '2'], /--concurrency is for batch and render --each only/],
+    [['render', 'look', '7', '--each', 'Region=a,b'], /--each is for dashboards only/],
+    [['render', 'look', '7', '--filter', 'Region=a'], /--filter is for dashboards only/],
+    [['render', 'dashboard', '42', '--filter', 'Region'], /--filter takes Name=value/],
+    [['render', 'dashboard', '42', '--each', 'Region=a', '--each', 'Date=b'], /--each takes one filter/],
+    [['render', 'dashboard', '42', '--each', 'Region=a,,b'], /--each Region: an empty value/],
+    [['render', 'dashboard', '42', '--each', 'Region=a,b,a'], /"a" is given twice/],
+    [['render', 'dashboard', '42', '-f', 'png', '--each', 'Region=a b,a_b'], /"a b" and "a_b" would both be written to dashboard-42-a_b\.png/],
+    [['render', 'dashboard', '42', '-f', 'png', '--each', 'Region=a', '-o', '-'], /one file per value: -o - cannot/],
+    [['render', 'dashboard', '42', '--each', 'Region=a', '--concurrency', 'many'], /--concurrency must be a whole number/],
+    [['render', 'dashboard', '42', '--each', 'Region=a', '--concurrency', '65'], /--concurrency must be a whole number from 1 to 64/],
+    [['render', 'dashboard', '42', '--filters', 'a=%zz', '--filter', 'b=1'], /--filters: bad percent-encoding in "a=%zz"/],
+    [['batch'], /batch needs a jobs file/],
+    [['batch', 'jobs.json', 'more.json'], /unexpected argument "more.json"/],
+    [['batch', 'jobs.json', '-o', 'x'], /--output is for render only/],
+    [['batch', 'jobs.json', '--fields', 'id'], /--fields is for get only/],
+    [['batch', 'missing.json'], /cannot read missing\.json: no such file/],
     [['render', 'look', '7', '--landscape=yes'], /--landscape/],
   ];
   for (const [args, message] of cases) {

@@ -1,7 +1,7 @@
 // Shared by the CLI tests: the installed bin, a sandbox per test file, a
 // scratch directory per test, and a bounded way to run the bin.
 import { before, after, beforeEach } from 'node:test';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -86,8 +86,25 @@ export async function closedPort() {
   return port;
 }
 
+/** A task's record as `GET /__sandbox/tasks/:id` gives it (`filters`: its dashboard_filters as Looker decodes them). */
+export async function taskRecord(sb, id) {
+  const response = await fetch(`${sb.url}/__sandbox/tasks/${encodeURIComponent(id)}`);
+  if (response.status !== 200) throw new Error(`GET /__sandbox/tasks/${id}: ${response.status}`);
+  return response.json();
+}
+
 /** The render task id of a run, from the results download the sandbox saw. */
 export function resultTaskId(sb) {
   const results = apiRequests(sb).filter((r) => r.method === 'GET' && r.path.endsWith('/results'));
   return results.at(-1)?.path.split('/').at(-2);
+}
+
+/** Whether script(1) is there to run the bin on a pseudo-terminal. */
+export function hasScript() {
+  try {
+    execFileSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,12 +2,12 @@
 // spawning the installed bin against the sandbox over 127.0.0.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BIN, sandboxForFile, apiRequests, scratch, tokenEnv, run, start, sleep, resultTaskId,
+  BIN, sandboxForFile, apiRequests, scratch, tokenEnv, run, start, sleep, resultTaskId, hasScript, taskRecord,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
@@ -52,6 +52,26 @@ test('dashboard flags travel as Looker\'s parameters and body', T, async (t) => 
   assert.equal(create.query, 'width=1000&height=700&pdf_paper_size=a4&pdf_landscape=true&long_tables=true');
   assert.deepEqual(JSON.parse(create.body), { dashboard_filters: 'Region=EMEA&Date=7 days', dashboard_style: 'single_column' });
   assert.deepEqual(readFileSync(join(dir, 'report.pdf')), sb.resultBytes(resultTaskId(sb)));
+});
+
+test('--filter: names and values arrive as typed; a comma separates values, ^, is a comma inside one', T, async (t) => {
+  const dir = scratch(t);
+  let r = await run(['render', 'dashboard', '42', '--filter', 'Region=EMEA,North^, South', '--filter', 'Order Date=7 days',
+    '--filter', 'a&b=c+d%e f', '--filter', 'Caret=x^^y^z', '--filter', 'Region=US', '-o', 'a.pdf'], { cwd: dir, env: tokenEnv(sb) });
+  assert.equal(r.code, 0, r.stderr);
+  let record = await taskRecord(sb, resultTaskId(sb));
+  assert.equal(record.filtersError, null);
+  assert.deepEqual(record.filters, {
+    Region: ['EMEA', 'North, South', 'US'], 'Order Date': ['7 days'], 'a&b': ['c+d%e f'], Caret: ['x^y^z'],
+  });
+
+  // With --filters: the string is read as Looker reads it, and --filter wins for a name in both.
+  sb.reset();
+  r = await run(['render', 'dashboard', '42', '--filters', 'Region=US&Date=7%20days&Tags=a%5E%2Cb,c', '--filter', 'Region=EMEA',
+    '-o', 'b.pdf'], { cwd: dir, env: tokenEnv(sb) });
+  assert.equal(r.code, 0, r.stderr);
+  record = await taskRecord(sb, resultTaskId(sb));
+  assert.deepEqual(record.filters, { Region: ['EMEA'], Date: ['7 days'], Tags: ['a,b', 'c'] });
 });
 
 test('-o: a file, a directory, and - for standard output', T, async (t) => {
@@ -202,12 +222,3 @@ test('arguments the library refuses are usage errors (exit 2) before any request
   assert.match(paper.stderr, /pdf_paper_size/);
   assert.equal(apiRequests(sb).length, 0);
 });
-
-function hasScript() {
-  try {
-    execFileSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
