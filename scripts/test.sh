@@ -94,7 +94,7 @@ skip_suite() {
 
 # ---------------------------------------------------------------- the suites
 
-run_suite "Rust core, natively (cargo test --workspace)" cargo cargo test --workspace --quiet
+run_suite "Rust core, natively (cargo test --workspace)" cargo cargo test --workspace --quiet --no-fail-fast
 
 run_suite "sandbox (node --test sandbox/test/)" node node --test --test-reporter=spec sandbox/test/
 
