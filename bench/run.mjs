@@ -449,7 +449,10 @@ async function batchRun(sb, contender, params, config, during) {
     }
   }
   const finished = tasks.filter((t) => t.status === 'success' && polls.get(t.id)?.some((q) => q.status === 200));
-  const detects = finished.map((t) => polls.get(t.id).filter((q) => q.status === 200).at(-1).time - t.timeline.finishedAt);
+  const seen = finished.map((t) => polls.get(t.id).filter((q) => q.status === 200));
+  const detects = seen.map((qs, i) => qs.at(-1).time - finished[i].timeline.finishedAt);
+  // The spacing of the polls a finish fell between: the detection delay is about half of it.
+  const lastGaps = seen.filter((qs) => qs.length > 1).map((qs) => qs.at(-1).time - qs.at(-2).time);
   // When each task was first polled, and how many were already done then: a
   // learned render time is the middle of the last two polls, so such a render
   // teaches half its time (see bench/README.md).
@@ -470,6 +473,7 @@ async function batchRun(sb, contender, params, config, during) {
     peakInFlight: peak(counters.peakInFlight),
     peakRendering: counters.peakRendering,
     detects,
+    lastGaps,
     firstPolls,
     polledEarly,
     doneAtFirstPoll,
@@ -567,11 +571,11 @@ async function batch(sb) {
     `${what}; one run each, against a freshly reset sandbox. Counts from the sandbox's counters and request log; `
       + 'detection from its task records (`timeline.finishedAt`) and the time of the last poll of each task.', '',
     '| contender | sandbox | total, s | ok | requests | creates (200) | polls | results | 429 | 503 | peak in flight | peak rendering | mean render, s '
-      + '| detection: mean, ms | p95 | 1st poll after create, s: min, median, max | 1st poll before half the render | done at the 1st poll |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+      + '| detection: mean, ms | p95 | last two polls apart: mean, ms | 1st poll after create, s: min, median, max | 1st poll before half the render | done at the 1st poll |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...runs.map(([who, sandbox, o]) => `| ${who} | ${sandbox} | ${fmt(o.wallMs / 1000, 1)} | ${o.ok} | ${o.requests} | ${o.creates} (${o.tasks}) | `
       + `${o.polls} | ${o.results} | ${o.tooMany} | ${o.unavailable} | ${o.peakInFlight} | ${o.peakRendering} | ${fmt(o.meanRenderS, 2)} | `
-      + `${fmt(mean(o.detects), 0)} | ${fmt(percentile(o.detects, 0.95), 0)} | `
+      + `${fmt(mean(o.detects), 0)} | ${fmt(percentile(o.detects, 0.95), 0)} | ${fmt(mean(o.lastGaps), 0)} | `
       + `${[Math.min(...o.firstPolls), median(o.firstPolls), Math.max(...o.firstPolls)].map((x) => fmt(x, 2)).join(', ')} | ${o.polledEarly} | ${o.doneAtFirstPoll} |`),
     ...outages.flatMap(([label, o]) => ['', `Outage, ${label}: ${o.outage.during.length} requests during it, at `
       + `${o.outage.during.map((t) => fmt(t, 1)).join(', ') || 'none'} s after it began; the first after it ${fmt(o.outage.firstAfterMs, 0)} ms after its end`
