@@ -5,8 +5,8 @@
 // Node process, the contenders alternating round by round; the table gives
 // medians over rounds with min–max, and ratios to contenders of the same run.
 //
-//   node bench/run.mjs            the full run (~7 min on 2 cores); writes bench/results.md
-//   node bench/run.mjs --quick    every section with tiny counts (< 60 s); writes bench/tmp/results-quick.md
+//   node bench/run.mjs            the full run (~15 min on 2 cores, 9.5 of them the batch section); writes bench/results.md
+//   node bench/run.mjs --quick    every section with tiny counts (about a minute); writes bench/tmp/results-quick.md
 //   options: --no-build (use pkg/ as it is), --build (rebuild even with --quick),
 //            --only=percall,decode,size,cold,poll,memory,batch (writes bench/tmp/results-partial.md)
 //
