@@ -5,10 +5,10 @@
 // Node process, the contenders alternating round by round; the table gives
 // medians over rounds with min–max, and ratios to contenders of the same run.
 //
-//   node bench/run.mjs            the full run (~7 min on 2 cores); writes bench/results.md
-//   node bench/run.mjs --quick    every section with tiny counts (< 60 s); writes bench/tmp/results-quick.md
+//   node bench/run.mjs            the full run (~15 min on 2 cores, 9.5 of them the batch section); writes bench/results.md
+//   node bench/run.mjs --quick    every section with tiny counts (about a minute); writes bench/tmp/results-quick.md
 //   options: --no-build (use pkg/ as it is), --build (rebuild even with --quick),
-//            --only=percall,decode,size,cold,poll,memory (writes bench/tmp/results-partial.md)
+//            --only=percall,decode,size,cold,poll,memory,batch (writes bench/tmp/results-partial.md)
 //
 // See bench/README.md for what each number means. Nothing here passes or
 // fails on a timing: a run exits non-zero only when a contender breaks.
@@ -27,7 +27,7 @@ const bench = dirname(fileURLToPath(import.meta.url));
 const root = join(bench, '..');
 const consumer = join(bench, 'consumer');
 const tmp = join(bench, 'tmp');
-const ALL = ['percall', 'decode', 'size', 'cold', 'poll', 'memory'];
+const ALL = ['percall', 'decode', 'size', 'cold', 'poll', 'memory', 'batch'];
 function usage(message) {
   process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [--quick] [--no-build | --build] [--only=${ALL.join(',')}]\n`);
   process.exit(2);
@@ -55,12 +55,14 @@ const C = quick ? {
   cold: { rounds: 2 },
   poll: { renders: 10, inFlight: 10, durations: [300, 1500] },
   memory: { rounds: 1, n: 100, holdMs: 1_000 },
+  batch: { renders: 6, renderMs: 1_000, spread: 0.2, pendingLimit: 3, outageAfterMs: 1_500, outageSeconds: 2, retryAfter: 1 },
 } : {
   percall: { rounds: 5, n: 2_000, warmup: 200, inFlight: 64 },
   decode: { rounds: 3, n: 100_000, warmup: 5_000 },
   cold: { rounds: 12 },
   poll: { renders: 200, inFlight: 20, durations: [500, 6000] },
   memory: { rounds: 3, n: 1_000, holdMs: 4_000 },
+  batch: { renders: 40, renderMs: 4_000, spread: 0.2, pendingLimit: 10, outageAfterMs: 5_000, outageSeconds: 10, retryAfter: 1 },
 };
 const FIXTURE_TASK = '7d1c0a5e9b3f4e21a8c6d2b0f1e3a4c5';
 const CONTENDERS = { floor: 'floor.mjs', ours: 'ours.mjs', sdk: 'sdk.cjs' };
@@ -152,7 +154,10 @@ function cell(xs, digits) {
   const s = sorted(xs);
   return `${fmt(median(xs), digits)} (${fmt(s[0], digits)}–${fmt(s[s.length - 1], digits)})`;
 }
-const ratio = (a, b) => (a === undefined || b === undefined || !xsOk(a) || !xsOk(b) ? '—' : `${fmt(median(a) / median(b), 2)}×`);
+const ratio = (a, b) => {
+  const q = a === undefined || b === undefined || !xsOk(a) || !xsOk(b) ? NaN : median(a) / median(b);
+  return Number.isFinite(q) ? `${fmt(q, 2)}×` : '—'; // 0 ÷ 0 (no 429s either side) says nothing
+};
 const xsOk = (xs) => Array.isArray(xs) && xs.length > 0;
 const MB = 1024 * 1024;
 
@@ -416,6 +421,168 @@ async function memory(sb) {
   });
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One batch against a fresh sandbox (reset, then `config`): the contender's
+ * report, and what the sandbox saw: its counters, and from its request log
+ * and task records the polls per render and when each finish was seen.
+ * `during(started)` runs beside the contender (the outage).
+ */
+async function batchRun(sb, contender, params, config, during) {
+  const { renders } = C.batch;
+  await sb.control('POST', '/reset');
+  await sb.control('POST', '/config', config);
+  const running = runContender(contender, { section: 'batch', url: sb.url, token: sb.token, dashboard: '42', renders, ...params });
+  const fault = during ? await during() : null;
+  const r = await running;
+  const [requestLog, tasks, counters] = await Promise.all(['/requests', '/tasks', '/counters'].map((path) => sb.control('GET', path)));
+  const api = requestLog.filter((q) => q.path.startsWith('/api/4.0/'));
+  // The poll that saw a task finished is its last one (both contenders stop there);
+  // from the sandbox's clock, which also recorded the finish.
+  const polls = new Map();
+  for (const q of api) {
+    const parts = q.path.split('/'); // '', 'api', '4.0', 'render_tasks', id
+    if (q.method === 'GET' && parts.length === 5 && parts[3] === 'render_tasks') {
+      if (!polls.has(parts[4])) polls.set(parts[4], []);
+      polls.get(parts[4]).push(q);
+    }
+  }
+  const finished = tasks.filter((t) => t.status === 'success' && polls.get(t.id)?.some((q) => q.status === 200));
+  const seen = finished.map((t) => polls.get(t.id).filter((q) => q.status === 200));
+  const detects = seen.map((qs, i) => qs.at(-1).time - finished[i].timeline.finishedAt);
+  // The spacing of the polls a finish fell between: the detection delay is about half of it.
+  const lastGaps = seen.filter((qs) => qs.length > 1).map((qs) => qs.at(-1).time - qs.at(-2).time);
+  // When each task was first polled, and how many were already done then: a
+  // learned render time is the middle of the last two polls, so such a render
+  // teaches half its time (see bench/README.md).
+  const polled = tasks.filter((t) => polls.has(t.id));
+  const firstPolls = polled.map((t) => (polls.get(t.id)[0].time - t.createdAt) / 1000);
+  const polledEarly = polled.filter((t) => polls.get(t.id)[0].time - t.createdAt < (t.timeline.finishedAt - t.createdAt) / 2).length;
+  const doneAtFirstPoll = finished.filter((t) => polls.get(t.id).length === 1).length;
+  const peak = (perUser) => Math.max(0, ...Object.values(perUser ?? {}));
+  const out = {
+    ...r,
+    requests: api.length,
+    creates: counters.createsSeen,
+    tasks: counters.tasksCreated,
+    polls: [...polls.values()].reduce((n, qs) => n + qs.length, 0),
+    results: api.filter((q) => q.path.endsWith('/results')).length,
+    tooMany: counters.tooManyRequests,
+    unavailable: counters.serviceUnavailable,
+    peakInFlight: peak(counters.peakInFlight),
+    peakRendering: counters.peakRendering,
+    detects,
+    lastGaps,
+    firstPolls,
+    polledEarly,
+    doneAtFirstPoll,
+    meanRenderS: mean(tasks.map((t) => t.timeline.finishedAt - t.createdAt)) / 1000,
+  };
+  if (fault) {
+    // How the outage was met: the requests in it (offsets from its start, s), and the first after it.
+    const from = fault.until - fault.seconds * 1000;
+    out.outage = {
+      during: api.filter((q) => q.time >= from && q.time < fault.until).map((q) => (q.time - from) / 1000),
+      firstAfterMs: (api.find((q) => q.time >= fault.until)?.time ?? NaN) - fault.until,
+    };
+  }
+  log(`batch: ${contender} ${params.label}: ${r.ok}/${renders} ok in ${fmt(r.wallMs / 1000, 1)} s, ${api.length} requests`
+    + `${r.errors.length ? `; errors: ${r.errors.join(' | ')}` : ''}`);
+  return out;
+}
+
+async function batch(sb) {
+  const { renders, renderMs, spread, pendingLimit, outageAfterMs, outageSeconds, retryAfter } = C.batch;
+  // The sandbox README's benchmark scenario: one dashboard, renders of renderMs ± spread, 2 renderer slots.
+  const sound = {
+    renderSlots: 2, durationSpread: spread,
+    targetStageMs: { 'dashboards/42': { enqueued_for_query: 0, querying: 0, enqueued_for_render: 0, rendering: renderMs } },
+  };
+  const limited = { ...sound, maxPendingTasksPerUser: pendingLimit };
+  // The outage starts outageAfterMs after the batch's first create.
+  const outage = (extra) => async () => {
+    while ((await sb.control('GET', '/counters')).createsSeen === 0) await sleep(20);
+    await sleep(outageAfterMs);
+    return sb.control('POST', '/faults', { fault: 'outage', seconds: outageSeconds, ...extra });
+  };
+  const run = {
+    ours: await batchRun(sb, 'ours', { label: 'renderAll' }, sound),
+    sdkAll: await batchRun(sb, 'sdk', { label: 'Promise.all', mode: 'all' }, sound),
+    sdkPool: await batchRun(sb, 'sdk', { label: 'pool of 2', mode: 'pool', concurrency: 2 }, sound),
+    oursLimited: await batchRun(sb, 'ours', { label: `renderAll, ${pendingLimit} pending at most` }, limited),
+    sdkLimited: await batchRun(sb, 'sdk', { label: `Promise.all, ${pendingLimit} pending at most`, mode: 'all' }, limited),
+    oursOutage: await batchRun(sb, 'ours', { label: `renderAll, outage with Retry-After ${retryAfter}` }, sound, outage({ retryAfter })),
+    oursOutageBare: await batchRun(sb, 'ours', { label: 'renderAll, outage without Retry-After' }, sound, outage({})),
+  };
+  await sb.control('POST', '/reset');
+
+  const what = `${renders} renders of dashboard 42 (PDF, ${renderMs / 1000} s ±${spread * 100} %), 2 renderer slots`;
+  const one = (ours, sdk, f) => ({ ours: [f(ours)], ...(sdk ? { sdk: [f(sdk)] } : {}) });
+  let s = `7. batch: ${what}; renderAll (2 at once) vs Promise.all of Looker's loop`;
+  for (const [label, ours, sdk] of [['', run.ours, run.sdkAll], [`maxPendingTasksPerUser ${pendingLimit}: `, run.oursLimited, run.sdkLimited]]) {
+    add({ section: s, metric: `${label}total time, s`, values: one(ours, sdk, (o) => o.wallMs / 1000), digits: 1, lower: true });
+    add({ section: s, metric: `${label}requests sent`, values: one(ours, sdk, (o) => o.requests), digits: 0, lower: true });
+    add({ section: s, metric: `${label}429s answered`, values: one(ours, sdk, (o) => o.tooMany), digits: 0, lower: true });
+    add({ section: s, metric: `${label}peak renders in flight (created, not finished)`, values: one(ours, sdk, (o) => o.peakInFlight), digits: 0, lower: true });
+    add({ section: s, metric: `${label}renders that succeeded (of ${renders})`, values: one(ours, sdk, (o) => o.ok), digits: 0 });
+  }
+  s = '7. batch: learned polling, 2 at once each (sdk: a pool of 2 running the 500 ms loop)';
+  const pollsPer = (o) => o.polls / o.tasks;
+  add({ section: s, metric: 'polls per render', values: one(run.ours, run.sdkPool, pollsPer), digits: 2, lower: true });
+  add({ section: s, metric: 'task finished → poll that saw it: mean, ms', values: one(run.ours, run.sdkPool, (o) => mean(o.detects)), digits: 0, lower: true });
+  add({ section: s, metric: 'task finished → poll that saw it: p95, ms', values: one(run.ours, run.sdkPool, (o) => percentile(o.detects, 0.95)), digits: 0, lower: true });
+  add({ section: s, metric: 'total time, s', values: one(run.ours, run.sdkPool, (o) => o.wallMs / 1000), digits: 1, lower: true });
+  const outages = [[`Retry-After ${retryAfter}`, run.oursOutage], ['no Retry-After', run.oursOutageBare]];
+  for (const [label, o] of outages) {
+    s = `7. batch: renderAll through a ${outageSeconds} s outage (503 to everything, ${outageAfterMs / 1000} s in), ${label}`;
+    add({ section: s, metric: 'requests sent ÷ the same batch on a sound sandbox (above)', values: { ours: [o.requests / run.ours.requests] }, digits: 2, lower: true });
+    add({ section: s, metric: '503s answered', values: { ours: [o.unavailable] }, digits: 0, lower: true });
+    add({ section: s, metric: `renders that succeeded (of ${renders})`, values: { ours: [o.ok] }, digits: 0 });
+    add({ section: s, metric: 'outage end → first request, ms', values: { ours: [o.outage.firstAfterMs] }, digits: 0, lower: true });
+    add({ section: s, metric: 'total time ÷ the sound batch\'s', values: { ours: [o.wallMs / run.ours.wallMs] }, digits: 2, lower: true });
+  }
+
+  const pollRatio = pollsPer(run.ours) / pollsPer(run.sdkPool);
+  targets.push({
+    target: 'batch, learned polling: at most half the polls per render of the 500 ms loop at the same concurrency, mean detection delay ≤ 300 ms',
+    met: pollRatio <= 0.5 && mean(run.ours.detects) <= 300,
+    measured: `${fmt(pollsPer(run.ours), 2)} vs ${fmt(pollsPer(run.sdkPool), 2)} polls per render = ${fmt(pollRatio, 2)}×; `
+      + `mean detection delay ${fmt(mean(run.ours.detects), 0)} ms (the loop's ${fmt(mean(run.sdkPool.detects), 0)} ms)`,
+  });
+  targets.push({
+    target: `batch through a ${outageSeconds} s outage: requests ≤ 1.1× the same batch on a sound sandbox, all ${renders} renders succeed`,
+    met: outages.every(([, o]) => o.requests / run.ours.requests <= 1.1 && o.ok === renders),
+    measured: outages.map(([label, o]) => `${label}: ${fmt(o.requests / run.ours.requests, 2)}× (${o.requests} vs ${run.ours.requests} requests, `
+      + `${o.unavailable} answered 503), ${o.ok}/${renders} succeeded`).join('; '),
+  });
+
+  const runs = [
+    ['looker-render `renderAll` (2 at once)', 'sound', run.ours],
+    ["@looker/sdk, Promise.all of Looker's loop", 'sound', run.sdkAll],
+    ["@looker/sdk, a pool of 2 running Looker's loop", 'sound', run.sdkPool],
+    ['looker-render `renderAll`', `maxPendingTasksPerUser ${pendingLimit}`, run.oursLimited],
+    ["@looker/sdk, Promise.all of Looker's loop", `maxPendingTasksPerUser ${pendingLimit}`, run.sdkLimited],
+    ['looker-render `renderAll`', `outage, Retry-After ${retryAfter}`, run.oursOutage],
+    ['looker-render `renderAll`', 'outage, no Retry-After', run.oursOutageBare],
+  ];
+  details.push([
+    '### 7. Batch in detail', '',
+    `${what}; one run each, against a freshly reset sandbox. Counts from the sandbox's counters and request log; `
+      + 'detection from its task records (`timeline.finishedAt`) and the time of the last poll of each task.', '',
+    '| contender | sandbox | total, s | ok | requests | creates (200) | polls | results | 429 | 503 | peak in flight | peak rendering | mean render, s '
+      + '| detection: mean, ms | p95 | last two polls apart: mean, ms | 1st poll after create, s: min, median, max | 1st poll before half the render | done at the 1st poll |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...runs.map(([who, sandbox, o]) => `| ${who} | ${sandbox} | ${fmt(o.wallMs / 1000, 1)} | ${o.ok} | ${o.requests} | ${o.creates} (${o.tasks}) | `
+      + `${o.polls} | ${o.results} | ${o.tooMany} | ${o.unavailable} | ${o.peakInFlight} | ${o.peakRendering} | ${fmt(o.meanRenderS, 2)} | `
+      + `${fmt(mean(o.detects), 0)} | ${fmt(percentile(o.detects, 0.95), 0)} | ${fmt(mean(o.lastGaps), 0)} | `
+      + `${[Math.min(...o.firstPolls), median(o.firstPolls), Math.max(...o.firstPolls)].map((x) => fmt(x, 2)).join(', ')} | ${o.polledEarly} | ${o.doneAtFirstPoll} |`),
+    ...outages.flatMap(([label, o]) => ['', `Outage, ${label}: ${o.outage.during.length} requests during it, at `
+      + `${o.outage.during.map((t) => fmt(t, 1)).join(', ') || 'none'} s after it began; the first after it ${fmt(o.outage.firstAfterMs, 0)} ms after its end`
+      + `${o.errors.length ? `; errors: ${o.errors.join(' | ')}` : ''}.`]),
+  ].join('\n'));
+}
+
 // ---------- report ----------
 
 function machine() {
@@ -451,7 +618,7 @@ function table() {
 }
 
 function render() {
-  const runs = quick ? 'one round' : `medians over rounds (per-call ${C.percall.rounds}, decoding ${C.decode.rounds}, cold start ${C.cold.rounds}, memory ${C.memory.rounds}), min–max in brackets`;
+  const runs = quick ? 'one round' : `medians over rounds (per-call ${C.percall.rounds}, decoding ${C.decode.rounds}, cold start ${C.cold.rounds}, memory ${C.memory.rounds}), min–max in brackets; polling and batch: one run each`;
   return [
     `# looker-render benchmarks${quick ? ' (--quick smoke)' : ''}`, '',
     machine(), '',
@@ -481,6 +648,7 @@ try {
   if (only.includes('cold')) await cold(sb);
   if (only.includes('poll')) await poll(sb);
   if (only.includes('memory')) await memory(sb);
+  if (only.includes('batch')) await batch(sb);
 } finally {
   await sb.stop();
 }

@@ -136,12 +136,28 @@ function finishedAt(task) {
   return Date.parse(task.created_at) + task.runtime * 1000;
 }
 
+/** The batch section's renders: `p.renders` times the same dashboard PDF (one target). */
+function batchRequests(p) {
+  return Array.from({ length: p.renders }, () => ({ dashboard_id: p.dashboard, result_format: 'pdf', width: 1920, height: 1080 }));
+}
+
+/** A batch's report: wall time, how many renders ended well, and the first few errors (null for a render that succeeded). */
+function batchResult(started, errors) {
+  const failed = errors.filter((e) => e);
+  return {
+    wallMs: performance.now() - started,
+    ok: errors.length - failed.length,
+    failed: failed.length,
+    errors: [...new Set(failed.map((e) => `${e.name}: ${e.message}`))].slice(0, 5),
+  };
+}
+
 /** The pre-built answer the decode section hands to every client. */
 function jsonResponse(body) {
   return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
 module.exports = {
-  params, report, fail, sleep, sequential, concurrent, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, jsonResponse,
-  performance,
+  params, report, fail, sleep, sequential, concurrent, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, batchRequests, batchResult,
+  jsonResponse, performance,
 };

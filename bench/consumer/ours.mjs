@@ -2,7 +2,9 @@
 //   node ours.mjs '<json params from bench/run.mjs>'
 import common from './common.cjs';
 
-const { params, report, fail, sequential, concurrent, pool, idleRss, holdWaits, pollSample, jsonResponse, performance } = common;
+const {
+  params, report, fail, sequential, concurrent, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
+} = common;
 const p = params();
 
 // Loaded here, not by a static import, so that the cold-start section can
@@ -50,6 +52,14 @@ const sections = {
       return pollSample(task, bytes, seenAt, Date.now());
     });
     return { renders };
+  },
+
+  async batch() {
+    // One renderAll at its default concurrency: the batch as the README shows it.
+    const looker = client();
+    const started = performance.now();
+    const outcomes = await looker.renderAll(batchRequests(p));
+    return batchResult(started, outcomes.map((o) => (o.ok ? null : o.error)));
   },
 
   async memory() {

@@ -4,7 +4,9 @@
 //   node sdk.cjs '<json params from bench/run.mjs>'
 const common = require('./common.cjs');
 
-const { params, report, fail, sleep, sequential, concurrent, pool, idleRss, holdWaits, pollSample, jsonResponse, performance } = common;
+const {
+  params, report, fail, sleep, sequential, concurrent, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
+} = common;
 const p = params();
 
 // sdk-rtl 21.6.5 logs "AbortSignal.timeout is not defined" with console.debug
@@ -92,6 +94,33 @@ const sections = {
       return pollSample(task, bytes, seenAt, Date.now());
     });
     return { renders };
+  },
+
+  async batch() {
+    // Each render is Looker's example job (create, the 500 ms loop, download);
+    // 'all' starts every one at once (Promise.all over the list, as a script
+    // would write it; settled one by one here, so that one refused create does
+    // not hide how the others ended), 'pool' keeps p.concurrency going.
+    const sdk = makeSdk();
+    const job = async (request) => {
+      try {
+        const { dashboard_id, result_format, width, height } = request;
+        const created = await sdk.ok(sdk.create_dashboard_render_task({ dashboard_id, result_format, width, height, body: {} }));
+        const task = await waitFor(sdk, created.id);
+        if (task.status !== 'success') throw new Error(`render ${task.status}`);
+        const blob = await sdk.ok(sdk.render_task_results(created.id));
+        if (!(await blob.arrayBuffer()).byteLength) throw new Error('no bytes');
+        return null;
+      } catch (error) {
+        return error;
+      }
+    };
+    const requests = batchRequests(p);
+    const started = performance.now();
+    const errors = p.mode === 'pool'
+      ? await pool(requests.length, p.concurrency, (i) => job(requests[i]))
+      : await Promise.all(requests.map(job));
+    return batchResult(started, errors);
   },
 
   async memory() {
