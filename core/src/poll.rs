@@ -206,10 +206,16 @@ impl Wait {
         self.expected = expected;
     }
 
-    /// How long the render took, from its creation to the middle of the
-    /// last two polls (the finish lies between them), once it succeeded.
+    /// How long the render took, once it succeeded: from its creation to the
+    /// middle of the last two polls (the finish lies between them). A render
+    /// already done at its first poll is counted as taking until that poll:
+    /// the middle would halve it, and the next renders would be polled far
+    /// too early; a render that is really quicker shows itself as the first
+    /// polls come a little earlier each time.
     pub fn took_ms(&self) -> f64 {
-        (self.pending_ms + self.finished_ms) / 2.0 - self.created_ms
+        let seen_pending = self.pending_ms > self.created_ms;
+        let finished_after = if seen_pending { (self.pending_ms + self.finished_ms) / 2.0 } else { self.finished_ms };
+        finished_after - self.created_ms
     }
 
     /// The wait's deadline.
@@ -409,6 +415,12 @@ mod wait_tests {
         assert_eq!(wait.next(7_400.0, 0.5), Next::Sleep(1_000.0));
         wait.saw(Some("success"), 4_500.0);
         assert_eq!(wait.took_ms(), 4_100.0);
+        // Done at the first poll: it took at most until then, not half of it.
+        let mut quick = Wait::new(PollSchedule::default(), 0.0, 60_000.0);
+        quick.created(100.0, Some(Expected { shortest_ms: 4_000.0, longest_ms: 5_000.0 }));
+        quick.saw(Some("enqueued_for_query"), 100.0);
+        quick.saw(Some("success"), 3_900.0);
+        assert_eq!(quick.took_ms(), 3_800.0);
     }
 
     #[test]
