@@ -754,26 +754,7 @@ impl Exchange {
                 self.phase = Phase::AwaitToken;
                 Exchanged::Io(Step::AskToken)
             }
-            Auth::Credentials { client_id, client_secret } => {
-                match client.session.token_for_login(now_ms, self.waited.take()) {
-                    TokenState::Fresh(token) => {
-                        self.token = Some(token);
-                        self.send(client, now_ms)
-                    }
-                    TokenState::Wait(generation) => {
-                        self.waited = Some(generation);
-                        self.phase = Phase::AwaitLogin;
-                        Exchanged::Io(Step::AwaitLogin)
-                    }
-                    TokenState::LogIn => {
-                        let request = request::login(&client.config.base, client_id, client_secret);
-                        self.login = Some(Login { request, retries: 0, started_ms: now_ms, redeem: false });
-                        self.send_login(client, now_ms)
-                    }
-                    TokenState::Failed(error) => Exchanged::Done(Err(error)),
-                }
-            }
-            Auth::OAuth(app) => match client.session.token_for_login(now_ms, self.waited.take()) {
+            Auth::Credentials { .. } | Auth::OAuth(_) => match client.session.token_for_login(now_ms, self.waited.take()) {
                 TokenState::Fresh(token) => {
                     self.token = Some(token);
                     self.send(client, now_ms)
@@ -783,24 +764,34 @@ impl Exchange {
                     self.phase = Phase::AwaitLogin;
                     Exchanged::Io(Step::AwaitLogin)
                 }
-                TokenState::LogIn => {
-                    let base = &client.config.base;
-                    let (request, redeem) = match (self.sign_in.take(), client.session.refresh_token()) {
-                        (Some((code, verifier)), _) => (oauth::redeem(base, app, &code, &verifier), true),
-                        (None, Some(refresh)) => (oauth::refresh(base, app, refresh), false),
-                        (None, None) => {
-                            let error = oauth::failure(
-                                "sign_in_required",
-                                "not signed in: call startOAuthLogin(), then completeOAuthLogin() on the page Looker sends the browser back to",
-                            );
-                            return self.login_failed(client, error);
-                        }
-                    };
-                    self.login = Some(Login { request, retries: 0, started_ms: now_ms, redeem });
-                    self.send_login(client, now_ms)
-                }
+                TokenState::LogIn => match self.login_request(client) {
+                    Ok((request, redeem)) => {
+                        self.login = Some(Login { request, retries: 0, started_ms: now_ms, redeem });
+                        self.send_login(client, now_ms)
+                    }
+                    Err(error) => self.login_failed(client, error),
+                },
                 TokenState::Failed(error) => Exchanged::Done(Err(error)),
             },
+        }
+    }
+
+    /// The request that gets a token: a login with the credentials, or for
+    /// OAuth the redemption of a sign-in's code or a refresh; whether it
+    /// redeems a code. OAuth without either: the user must sign in.
+    fn login_request<V: Value>(&mut self, client: &Client<V>) -> Result<(Request, bool), Error<V>> {
+        let base = &client.config.base;
+        match &client.config.auth {
+            Auth::OAuth(app) => match (self.sign_in.take(), client.session.refresh_token()) {
+                (Some((code, verifier)), _) => Ok((oauth::redeem(base, app, &code, &verifier), true)),
+                (None, Some(refresh)) => Ok((oauth::refresh(base, app, refresh), false)),
+                (None, None) => Err(oauth::failure(
+                    "sign_in_required",
+                    "not signed in: call startOAuthLogin(), then completeOAuthLogin() on the page Looker sends the browser back to",
+                )),
+            },
+            Auth::Credentials { client_id, client_secret } => Ok((request::login(base, client_id, client_secret), false)),
+            _ => Err(internal_error()),
         }
     }
 
