@@ -1,10 +1,12 @@
 //! The wasm layer of looker-render. `LookerClient` (js/client.js) is a thin
-//! JS class over [`Core`]: each of its methods is one `Core::call`, where the
-//! core crate (`looker-render-core`) checks the arguments and turns them into
-//! a call, a state machine that decides every step; `js/driver.js` runs it
-//! with `fetch` and timers, asking [`PendingCall::step`] what to do next. The
-//! wasm carries no async runtime and exports one class with one method; every
-//! rule is in the core.
+//! JS class over [`Core`]: each of its API methods is one `Core::call`, where
+//! the core crate (`looker-render-core`) checks the arguments and turns them
+//! into a call, a state machine that decides every step; `js/driver.js` runs
+//! it with `fetch` and timers, asking [`PendingCall::step`] what to do next.
+//! `Core::batch` checks a whole `renderAll` before any render starts, and
+//! `Core::oauthUrl` builds an OAuth sign-in's URL from what Web Crypto made.
+//! The wasm carries no async runtime and no formatting machinery; every rule
+//! is in the core.
 #![cfg(target_arch = "wasm32")]
 #![deny(missing_docs)]
 
