@@ -23,7 +23,9 @@ rust_wasm_target() {
 
 rust_src() {
   # The shipped wasm rebuilds std (scripts/build.mjs): it needs std's sources.
-  if ! rustup component list --installed | grep -q '^rust-src'; then
+  # What counts is that they are there: a toolchain can hold them without
+  # rustup listing the component, and adding it then fails on the files.
+  if [ ! -f "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.lock" ]; then
     log "adding Rust component rust-src"
     rustup component add rust-src
   fi
