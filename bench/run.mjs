@@ -2,13 +2,14 @@
 // The benchmarks: looker-render (the packed package) side by side
 // with a bare fetch + JSON.parse (the floor) and @looker/sdk, against the
 // sandbox on 127.0.0.1 in its own process. Each contender runs in its own
-// Node process, the contenders alternating round by round; the table gives
-// medians over rounds with min–max, and ratios to contenders of the same run.
+// Node process (or, in the browser section, its own Chromium context), the
+// contenders alternating round by round; the table gives medians over rounds
+// with min–max, and ratios to contenders of the same run.
 //
-//   node bench/run.mjs            the full run (~15 min on 2 cores, 9.5 of them the batch section); writes bench/results.md
+//   node bench/run.mjs            the full run (~20 min on 2 cores, 9.5 of them the batch section); writes bench/results.md
 //   node bench/run.mjs --quick    every section with tiny counts (about a minute); writes bench/tmp/results-quick.md
 //   options: --no-build (use pkg/ as it is), --build (rebuild even with --quick),
-//            --only=percall,decode,size,cold,poll,memory,batch (writes bench/tmp/results-partial.md)
+//            --only=percall,decode,size,cold,browser,poll,memory,batch (writes bench/tmp/results-partial.md)
 //
 // See bench/README.md for what each number means. Nothing here passes or
 // fails on a timing: a run exits non-zero only when a contender breaks.
@@ -16,7 +17,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
@@ -27,7 +28,7 @@ const bench = dirname(fileURLToPath(import.meta.url));
 const root = join(bench, '..');
 const consumer = join(bench, 'consumer');
 const tmp = join(bench, 'tmp');
-const ALL = ['percall', 'decode', 'size', 'cold', 'poll', 'memory', 'batch'];
+const ALL = ['percall', 'decode', 'size', 'cold', 'browser', 'poll', 'memory', 'batch'];
 function usage(message) {
   process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [--quick] [--no-build | --build] [--only=${ALL.join(',')}]\n`);
   process.exit(2);
@@ -53,6 +54,7 @@ const C = quick ? {
   percall: { rounds: 1, n: 200, warmup: 20, inFlight: 64 },
   decode: { rounds: 1, n: 2_000, warmup: 200 },
   cold: { rounds: 2 },
+  browser: { rounds: 2 },
   poll: { renders: 10, inFlight: 10, durations: [300, 1500] },
   memory: { rounds: 1, n: 100, holdMs: 1_000 },
   batch: { renders: 6, renderMs: 1_000, spread: 0.2, pendingLimit: 3, outageAfterMs: 1_500, outageSeconds: 2, retryAfter: 1 },
@@ -60,6 +62,7 @@ const C = quick ? {
   percall: { rounds: 5, n: 2_000, warmup: 200, inFlight: 64 },
   decode: { rounds: 3, n: 100_000, warmup: 5_000 },
   cold: { rounds: 12 },
+  browser: { rounds: 12 },
   poll: { renders: 200, inFlight: 20, durations: [500, 6000] },
   memory: { rounds: 3, n: 1_000, holdMs: 4_000 },
   batch: { renders: 40, renderMs: 4_000, spread: 0.2, pendingLimit: 10, outageAfterMs: 5_000, outageSeconds: 10, retryAfter: 1 },
@@ -243,7 +246,7 @@ async function decode() {
 async function bundle(entry) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [join(consumer, 'size', entry)], bundle: true, minify: true, format: 'esm', platform: 'browser',
+    entryPoints: [join(consumer, entry)], bundle: true, minify: true, format: 'esm', platform: 'browser',
     target: 'es2022', write: false, logLevel: 'silent', legalComments: 'none',
   });
   return Buffer.concat(result.outputFiles.map((f) => Buffer.from(f.contents)));
@@ -267,9 +270,9 @@ async function size() {
   const shippedTotal = total(shipped);
   const wasm = shipped.find((f) => f.name.endsWith('.wasm'));
   const progs = {};
-  for (const [key, entry] of [['oursOne', 'ours-one-task.js'], ['oursJob', 'ours-render-job.js'], ['sdkOne', 'sdk-one-task.js'],
-    ['sdkOneFuncs', 'sdk-one-task-funcs.js'], ['sdkJob', 'sdk-render-job.js']]) {
-    progs[key] = sizes(await bundle(entry));
+  for (const [key, entry] of [['oursOne', 'ours-one-task.js'], ['oursJob', 'ours-render-job.js'], ['oursInline', 'ours-render-job-inline.js'],
+    ['sdkOne', 'sdk-one-task.js'], ['sdkOneFuncs', 'sdk-one-task-funcs.js'], ['sdkJob', 'sdk-render-job.js']]) {
+    progs[key] = sizes(await bundle(`size/${entry}`));
   }
   // Ours as an app ships it: the minified bundle plus the .wasm beside it.
   const plusWasm = (s) => ({ raw: s.raw + wasm.raw, gzip: s.gzip + wasm.gzip, brotli: s.brotli + wasm.brotli });
@@ -316,7 +319,7 @@ async function cold(sb) {
     res.sdkDeep.push(await runContender('sdk', { section: 'cold', entry: 'deep', ...params }));
   }
   log(`cold: ${rounds} rounds done`);
-  const s = `4. cold start (${rounds} fresh processes each)`;
+  const s = `4. cold start in Node (${rounds} fresh processes each)`;
   const col = (key) => ({ floor: res.floor.map((x) => x[key]), ours: res.ours.map((x) => x[key]), sdk: res.sdk.map((x) => x[key]) });
   add({ section: s, metric: 'process start → first renderTask resolved, ms', values: col('firstMs'), digits: 1, lower: true });
   add({ section: s, metric: 'process start → library loaded, ms', values: { ours: col('loadedMs').ours, sdk: col('loadedMs').sdk }, digits: 1, lower: true });
@@ -334,6 +337,119 @@ async function cold(sb) {
     measured: `${fmt(median(oursFirst), 1)} ms vs ${fmt(median(sdkFirst), 1)} ms = ${fmt(median(oursFirst) / median(sdkFirst), 2)}× `
       + `(vs deep requires ${fmt(median(oursFirst) / median(deepFirst), 2)}×; floor ${fmt(median(col('firstMs').floor), 1)} ms)`,
   });
+}
+
+// ---------- cold start in Chromium ----------
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CONTENT_TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm' };
+
+/**
+ * Serves each contender's files on 127.0.0.1, an origin other than the
+ * sandbox's: `/<round>/<contender>/<file>`, the round there only to make every
+ * round's URLs new. Nothing may be cached (`no-store`); `served` lists every
+ * request, so that a round can check that the page fetched all its files.
+ */
+async function startStatic(sites) {
+  const { createServer } = await import('node:http');
+  const served = [];
+  const server = createServer((req, res) => {
+    const [, round, contender, file] = new URL(req.url, 'http://127.0.0.1').pathname.split('/');
+    const body = Object.hasOwn(sites, contender) && Object.hasOwn(sites[contender], file) ? sites[contender][file] : null;
+    served.push({ round, contender, file, status: body ? 200 : 404 });
+    if (!body) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)], 'content-length': body.length, 'cache-control': 'no-store' });
+    return res.end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () => { server.closeAllConnections(); return new Promise((resolve) => server.close(resolve)); };
+  return { url: `http://127.0.0.1:${server.address().port}`, served, close };
+}
+
+/**
+ * One page load in a fresh browser context: the page's BENCH-RESULT (its clock:
+ * ms since the navigation started), after checking that it fetched every one of
+ * its files from the server this round.
+ */
+async function pageLoad(browserInstance, server, site, round, contender, query) {
+  const context = await browserInstance.newContext();
+  try {
+    const page = await context.newPage();
+    const failed = new Promise((resolve, reject) => page.once('pageerror', reject));
+    const result = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('BENCH-RESULT '), timeout: 30_000 });
+    await page.goto(`${server.url}/${round}/${contender}/index.html?${query}`, { waitUntil: 'commit' });
+    const r = JSON.parse((await Promise.race([result, failed])).text().slice('BENCH-RESULT '.length));
+    if (r.error) throw new Error(r.error);
+    const served = server.served.filter((s) => s.round === round && s.contender === contender);
+    const missing = Object.keys(site).filter((file) => !served.some((s) => s.file === file && s.status === 200));
+    if (missing.length || served.some((s) => s.status !== 200)) {
+      throw new Error(`files not fetched: ${missing.join(', ') || 'none'}; not found: ${served.filter((s) => s.status !== 200).map((s) => s.file).join(', ') || 'none'}`);
+    }
+    return r;
+  } catch (error) {
+    throw new Error(`browser ${contender} (${round}): ${error.message}`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function browser(sb) {
+  const { rounds } = C.browser;
+  const html = Buffer.from('<!doctype html>\n<meta charset="utf-8">\n<title>bench</title>\n<script type="module" src="page.js"></script>\n');
+  const sites = {};
+  for (const c of ['floor', 'ours', 'sdk']) sites[c] = { 'index.html': html, 'page.js': await bundle(`browser/${c}.js`) };
+  sites.ours['looker_render_bg.wasm'] = readFileSync(join(consumer, 'node_modules/looker-render/web/looker_render_bg.wasm'));
+  const server = await startStatic(sites);
+  const { chromium } = await import('playwright-core');
+  // As tests/browser/helpers.mjs launches Debian's Chromium.
+  const instance = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const version = instance.version();
+  const query = new URLSearchParams({ baseUrl: sb.url, token: sb.token, task: FIXTURE_TASK });
+  const res = { floor: [], ours: [], sdk: [] };
+  try {
+    // The browser's first page starts its network service and more: paid once, by no contender.
+    await pageLoad(instance, server, sites.floor, 'warmup', 'floor', query);
+    for (let r = 0; r < rounds; r++) {
+      for (const c of ['floor', 'ours', 'sdk']) res[c].push(await pageLoad(instance, server, sites[c], `r${r}`, c, query));
+    }
+    log(`browser: ${rounds} rounds done`);
+  } finally {
+    await instance.close();
+    await server.close();
+  }
+  const s = `4b. cold start in Chromium (${rounds} fresh browser contexts each)`;
+  const col = (key) => Object.fromEntries(Object.entries(res).map(([c, rs]) => [c, rs.map((x) => x[key])]));
+  add({ section: s, metric: 'page load → first renderTask resolved, ms', values: col('firstMs'), digits: 1, lower: true });
+  add({ section: s, metric: 'page load → library ready (floor: its script running), ms', values: col('readyMs'), digits: 1, lower: true });
+  const first = col('firstMs');
+  const q = median(first.ours) / median(first.sdk);
+  targets.push({
+    target: "cold start in Chromium (page load → first task resolved) ÷ @looker/sdk's bundle ≤ 1",
+    met: q <= 1,
+    measured: `${fmt(median(first.ours), 1)} ms vs ${fmt(median(first.sdk), 1)} ms = ${fmt(q, 2)}× (floor ${fmt(median(first.floor), 1)} ms, ours ÷ floor ${fmt(median(first.ours) / median(first.floor), 2)}×)`,
+  });
+  const kib = (b) => fmt(b / 1024, 1);
+  details.push([
+    '### 4b. Cold start in Chromium in detail', '',
+    `${version} (Debian's \`chromium\`, headless, through playwright-core), one browser for the section; each page load in a new browser context `
+      + '(its own empty HTTP cache and connections), at URLs new to the browser each round, the files sent with `Cache-Control: no-store` '
+      + 'from a static server on 127.0.0.1 (another port than the sandbox, so every API call is cross-origin with a CORS preflight, as from a web app), '
+      + 'uncompressed: over loopback the bytes cost parsing and compiling, not transfer (section 3 has the gzip sizes). A first, discarded page '
+      + 'warms the browser. The page script is an esbuild bundle (minified, as in section 3) of `bench/consumer/browser/<contender>.js`: '
+      + "it takes the size section's one-task program, makes a client and calls renderTask on the fixture task, and reports `performance.now()` "
+      + '(from the navigation start) when its module began to run (the library ready: for looker-render, after the web entry fetched and compiled '
+      + 'the .wasm with `compileStreaming`) and when the task resolved.', '',
+    '| contender | files served | raw, KiB | gzip -9, KiB |', '|---|---|--:|--:|',
+    ...Object.entries(sites).map(([c, files]) => {
+      const all = Buffer.concat(Object.values(files));
+      const each = Object.values(files).reduce((a, b) => a + gz(b), 0);
+      return `| ${LABEL[c]} | ${Object.keys(files).join(', ')} | ${kib(all.length)} | ${kib(each)} |`;
+    }),
+  ].join('\n'));
 }
 
 let floorLatencyMs = 1;
@@ -628,11 +744,11 @@ function table() {
 }
 
 function render() {
-  const runs = quick ? 'one round' : `medians over rounds (per-call ${C.percall.rounds}, decoding ${C.decode.rounds}, cold start ${C.cold.rounds}, memory ${C.memory.rounds}), min–max in brackets; polling and batch: one run each`;
+  const runs = quick ? 'one round' : `medians over rounds (per-call ${C.percall.rounds}, decoding ${C.decode.rounds}, cold start ${C.cold.rounds}, in Chromium ${C.browser.rounds}, memory ${C.memory.rounds}), min–max in brackets; polling and batch: one run each`;
   return [
     `# looker-render benchmarks${quick ? ' (--quick smoke)' : ''}`, '',
     machine(), '',
-    `Each cell: ${runs}. Contenders alternate run by run, each in a fresh Node process. `
+    `Each cell: ${runs}. Contenders alternate run by run, each in a fresh Node process (in Chromium: a fresh browser context). `
       + 'Ratios are of medians; for throughput a ratio above 1 is better, for everything else below 1. '
       + 'Produced by `npm run bench` (bench/run.mjs); bench/README.md says what each row measures.', '',
     table(), '',
@@ -656,6 +772,7 @@ try {
   if (only.includes('decode')) await decode();
   if (only.includes('size')) await size();
   if (only.includes('cold')) await cold(sb);
+  if (only.includes('browser')) await browser(sb);
   if (only.includes('poll')) await poll(sb);
   if (only.includes('memory')) await memory(sb);
   if (only.includes('batch')) await batch(sb);
