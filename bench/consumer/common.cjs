@@ -65,6 +65,17 @@ async function concurrent(n, inFlight, call) {
   return summary(latencies, wallMs, cpuMicros() - cpu0, n);
 }
 
+/**
+ * Runs `call` `n` times, one after another, with no per-call clock: wall
+ * time and the process's CPU time (user + system, all threads) per call, µs.
+ */
+async function loop(n, call) {
+  const cpu0 = cpuMicros();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await call(i);
+  return { usPerCall: ((performance.now() - t0) * 1000) / n, cpuUsPerCall: (cpuMicros() - cpu0) / n };
+}
+
 function summary(latencies, wallMs, cpuUs, n) {
   return {
     medianMs: median(latencies),
@@ -158,6 +169,6 @@ function jsonResponse(body) {
 }
 
 module.exports = {
-  params, report, fail, sleep, sequential, concurrent, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, batchRequests, batchResult,
+  params, report, fail, sleep, sequential, concurrent, loop, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, batchRequests, batchResult,
   jsonResponse, performance,
 };

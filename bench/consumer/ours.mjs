@@ -3,7 +3,7 @@
 import common from './common.cjs';
 
 const {
-  params, report, fail, sequential, concurrent, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
+  params, report, fail, sequential, concurrent, loop, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
 } = common;
 const p = params();
 
@@ -28,9 +28,7 @@ const sections = {
     // pre-built Response, so only the client's own work is timed.
     const looker = client({ fetch: async () => jsonResponse(p.json) });
     for (let i = 0; i < p.warmup; i++) await looker.renderTask(p.taskId);
-    const t0 = performance.now();
-    for (let i = 0; i < p.n; i++) await looker.renderTask(p.taskId);
-    return { usPerCall: ((performance.now() - t0) * 1000) / p.n };
+    return loop(p.n, () => looker.renderTask(p.taskId));
   },
 
   async cold() {

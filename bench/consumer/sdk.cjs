@@ -5,7 +5,7 @@
 const common = require('./common.cjs');
 
 const {
-  params, report, fail, sleep, sequential, concurrent, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
+  params, report, fail, sleep, sequential, concurrent, loop, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
 } = common;
 const p = params();
 
@@ -69,9 +69,7 @@ const sections = {
     globalThis.fetch = async () => jsonResponse(p.json);
     const sdk = makeSdk();
     for (let i = 0; i < p.warmup; i++) await sdk.ok(sdk.render_task(p.taskId));
-    const t0 = performance.now();
-    for (let i = 0; i < p.n; i++) await sdk.ok(sdk.render_task(p.taskId));
-    return { usPerCall: ((performance.now() - t0) * 1000) / p.n };
+    return loop(p.n, () => sdk.ok(sdk.render_task(p.taskId)));
   },
 
   async cold() {
