@@ -4,6 +4,7 @@
 
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
+use looker_render_core::schema::MAX_FIELDS;
 use looker_render_core::value::{Kind, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -66,10 +67,13 @@ extern "C" {
     #[wasm_bindgen(js_name = property)]
     fn property(object: &JsValue, key: &JsValue) -> JsValue;
 
-    #[wasm_bindgen(js_name = kindAt)]
-    fn kind_at(object: &JsValue, key: &JsValue) -> u8;
-
     fn keys(object: &JsValue) -> Array;
+
+    #[wasm_bindgen(js_name = kindsAt)]
+    fn kinds_at(object: &JsValue, names: &JsValue, kinds: &mut [u8]);
+
+    #[wasm_bindgen(js_name = strayKey)]
+    fn stray_key(object: &JsValue, kind: u8) -> Option<String>;
 
     /// `{ bytes, contentType }`, with `task` first when given.
     pub fn result(bytes: &JsValue, content_type: &str, task: &JsValue) -> JsValue;
@@ -85,6 +89,12 @@ thread_local! {
     static NAMES: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
+thread_local! {
+    /// The JS arrays of the schemas' names that `Value::field_kinds` was
+    /// asked for (a handful), by the address of the core's list.
+    static NAME_LISTS: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Calls `f` with the JS string of one of the core's own names, made once:
 /// decoding the name from wasm memory on every read was most of a check.
 fn with_name<T>(name: &'static str, f: impl FnOnce(&JsValue) -> T) -> T {
@@ -96,6 +106,20 @@ fn with_name<T>(name: &'static str, f: impl FnOnce(&JsValue) -> T) -> T {
             names.len() - 1
         });
         f(&names[at].1)
+    })
+}
+
+/// The JS array of a schema's names, made once.
+fn name_list(names: &'static [&'static str]) -> JsValue {
+    NAME_LISTS.with(|lists| {
+        let mut lists = lists.borrow_mut();
+        let address = names.as_ptr() as usize;
+        if let Some((_, list)) = lists.iter().find(|(known, _)| *known == address) {
+            return list.clone();
+        }
+        let list: JsValue = names.iter().map(|name| JsValue::from_str(name)).collect::<Array>().into();
+        lists.push((address, list.clone()));
+        list
     })
 }
 
@@ -135,8 +159,20 @@ impl Value for Js {
         (!value.is_undefined()).then_some(Self(value))
     }
 
-    fn field_kind(&self, name: &'static str) -> Kind {
-        kind(with_name(name, |key| kind_at(&self.0, key)))
+    fn field_kinds(&self, names: &'static [&'static str], kinds: &mut [Kind]) {
+        let mut codes = [0u8; MAX_FIELDS];
+        let codes = codes.get_mut(..kinds.len()).unwrap_or_default();
+        kinds_at(&self.0, &name_list(names), codes);
+        for (kind_of_field, &code) in kinds.iter_mut().zip(codes.iter()) {
+            *kind_of_field = kind(code);
+        }
+    }
+
+    fn stray(&self, wanted: Kind) -> Option<(String, Kind)> {
+        // `Kind` is numbered as `kindOf` numbers kinds.
+        let key = stray_key(&self.0, wanted as u8)?;
+        let found = self.get(&key).map_or(Kind::Undefined, |value| value.kind());
+        Some((key, found))
     }
 
     fn keys(&self) -> Vec<String> {

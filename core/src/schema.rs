@@ -55,11 +55,17 @@ impl Schema {
     }
 }
 
-/// A schema from one list of `"name": Shape` pairs.
+/// The most properties a schema has: the check keeps their kinds on the stack.
+pub const MAX_FIELDS: usize = 24;
+
+/// A schema from one list of `"name": Shape` pairs; one of more than
+/// [`MAX_FIELDS`] properties does not compile.
 macro_rules! schema {
-    ($($name:literal: $shape:ident),* $(,)?) => {
-        Schema { names: &[$($name),*], shapes: &[$(Shape::$shape),*] }
-    };
+    ($($name:literal: $shape:ident),* $(,)?) => {{
+        const NAMES: &[&str] = &[$($name),*];
+        assert!(NAMES.len() <= MAX_FIELDS, "a schema of more than MAX_FIELDS properties");
+        Schema { names: NAMES, shapes: &[$(Shape::$shape),*] }
+    }};
 }
 
 /// Looker's `RenderTask` ([`crate::models::RenderTask`]).
@@ -141,10 +147,13 @@ pub fn check<V: Value>(schema: &Schema, value: &V) -> Result<(), Mismatch> {
     if value.kind() != Kind::Object {
         return Err(Mismatch { path: String::new(), expected: "a JSON object", found: value.kind() });
     }
-    for (name, shape) in schema.fields() {
-        // Most shapes are settled by the kind alone; the value is only read
-        // for the few that look inside (whole numbers, objects, arrays).
-        let kind = value.field_kind(name);
+    // Most shapes are settled by the kind alone, read for every field at
+    // once; a value is only read for the few that look inside (whole
+    // numbers, objects, arrays).
+    let mut kinds = [Kind::Undefined; MAX_FIELDS];
+    let kinds = kinds.get_mut(..schema.names.len()).unwrap_or_default();
+    value.field_kinds(schema.names, kinds);
+    for ((name, shape), &kind) in schema.fields().zip(kinds.iter()) {
         let fits = match shape {
             _ if kind == Kind::Undefined => true,
             Shape::String => kind == Kind::String,
@@ -176,15 +185,10 @@ fn check_inside<V: Value>(shape: Shape, value: &V) -> Result<(), (Option<String>
     let kind = value.kind();
     match shape {
         Shape::IntegerOrNull if value.number().is_some_and(is_int64) => Ok(()),
-        Shape::Permissions if kind == Kind::Object => {
-            for key in value.keys() {
-                let found = value.get(&key).map_or(Kind::Undefined, |v| v.kind());
-                if found != Kind::Boolean {
-                    return Err((Some(key), found));
-                }
-            }
-            Ok(())
-        }
+        Shape::Permissions if kind == Kind::Object => match value.stray(Kind::Boolean) {
+            Some((key, found)) => Err((Some(key), found)),
+            None => Ok(()),
+        },
         Shape::ValidationErrorsOrNull if kind == Kind::Array => {
             for (i, item) in value.items().iter().enumerate() {
                 if let Err(mismatch) = check(&VALIDATION_ERROR_DETAIL, item) {

@@ -3,8 +3,10 @@
 //! and runs the same natively (over `serde_json::Value`, in tests and fuzzers)
 //! and in the wasm build (over JS values, with no second parse).
 
-/// What kind of value a [`Value`] is, as JavaScript's `typeof` and JSON see it.
+/// What kind of value a [`Value`] is, as JavaScript's `typeof` and JSON see it;
+/// numbered as `js/values.js`'s `kindOf` numbers them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Kind {
     /// `undefined`, or a missing property.
     Undefined,
@@ -60,6 +62,23 @@ pub trait Value: Clone {
     /// implementation may answer without handing out the value.
     fn field_kind(&self, name: &'static str) -> Kind {
         self.field(name).map_or(Kind::Undefined, |value| value.kind())
+    }
+    /// The kinds of the fields `names` of an object, into `kinds` by the same
+    /// index (`Undefined` when missing): [`Value::field_kind`] of each, which
+    /// an implementation may answer in one read (the wasm build: one call
+    /// into JS for a whole schema instead of one per property).
+    fn field_kinds(&self, names: &'static [&'static str], kinds: &mut [Kind]) {
+        for (name, kind) in names.iter().zip(kinds) {
+            *kind = self.field_kind(name);
+        }
+    }
+    /// The first own key of an object whose value is not of `kind`, with the
+    /// kind found there; `None` when every value is.
+    fn stray(&self, kind: Kind) -> Option<(String, Kind)> {
+        self.keys().into_iter().find_map(|key| {
+            let found = self.get(&key).map_or(Kind::Undefined, |value| value.kind());
+            (found != kind).then_some((key, found))
+        })
     }
     /// An object's own enumerable keys, in order; empty for anything else.
     fn keys(&self) -> Vec<String>;

@@ -117,6 +117,9 @@ test('a 2xx that is not a RenderTask is a LookerResponseError saying what was wr
     [{ fault: 'truncated-json' }, /not JSON|terminated|failed/],
     [{ fault: 'mutate', set: { width: 'wide' } }, /property width/],
     [{ fault: 'mutate', set: { status: 12 } }, /property status/],
+    [{ fault: 'mutate', set: { id: null } }, /property id: expected a string, found null/],
+    [{ fault: 'mutate', set: { can: { show: true, download: 'yes' } } }, /property can\.download: expected an object of booleans, found a string/],
+    [{ fault: 'mutate', set: { can: [true] } }, /property can: expected an object of booleans, found an array/],
   ];
   for (const [fault, message] of cases) {
     sb.addFault({ path: '^/render_tasks/', ...fault });
