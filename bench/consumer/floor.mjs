@@ -15,12 +15,27 @@ async function renderTask(id, doFetch = fetch, signal) {
   return JSON.parse(await res.text());
 }
 
+/**
+ * The floor with what any client that has request timeouts and abort pays:
+ * an AbortSignal given to fetch, and a timer per request.
+ */
+async function renderTaskWithDeadline(id) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 120_000);
+  try {
+    return await renderTask(id, fetch, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const sections = {
   async percall() {
     for (let i = 0; i < p.warmup; i++) await renderTask(p.taskId);
     const seq = await sequential(p.n, () => renderTask(p.taskId));
+    const seqDeadline = await sequential(p.n, () => renderTaskWithDeadline(p.taskId));
     const par = await concurrent(p.n, p.inFlight, () => renderTask(p.taskId));
-    return { seq, par };
+    return { seq, seqDeadline, par };
   },
 
   async decode() {
