@@ -225,7 +225,7 @@ async function percall(sb) {
   targets.push({
     target: `per-call latency ÷ the floor ≤ 1.10×, sequential and ${inFlight} in flight`,
     met: vsFloor <= 1.1 && vsFloorPar <= 1.1,
-    measured: `median latency ${fmt(vsFloor, 2)}× the floor sequentially, ${fmt(vsFloorPar, 2)}× with ${inFlight} in flight; `
+    measured: `median latency ${fmt(vsFloor, 3)}× the floor sequentially, ${fmt(vsFloorPar, 3)}× with ${inFlight} in flight; `
       + `@looker/sdk ${fmt(sdkVsFloor, 2)}× and ${fmt(median(par.sdk) / median(par.floor), 2)}×`,
   });
   return res;
