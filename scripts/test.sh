@@ -112,7 +112,7 @@ if [ -s tmp/sandbox.json ]; then
   export LOOKER_SANDBOX_URL
   echo "sandbox at $LOOKER_SANDBOX_URL"
   run_suite "wasm layer in Node (wasm-bindgen-test)" cargo \
-    cargo test --target wasm32-unknown-unknown --test wasm
+    cargo test --target wasm32-unknown-unknown --lib --test wasm
   CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || true)}
   export CHROMEDRIVER
   if [ "${LOOKER_RENDER_SKIP_BROWSER:-}" = 1 ] || [ -z "$CHROMEDRIVER" ]; then
@@ -120,7 +120,7 @@ if [ -s tmp/sandbox.json ]; then
       "$([ -z "$CHROMEDRIVER" ] && echo 'no chromedriver on PATH' || echo 'asked for')"
   else
     run_suite --skip-ok-if LOOKER_RENDER_SKIP_BROWSER "wasm layer in headless Chromium (wasm-bindgen-test)" cargo \
-      env WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --test wasm
+      env WASM_BINDGEN_USE_BROWSER=1 cargo test --target wasm32-unknown-unknown --lib --test wasm
   fi
 else
   loud "the sandbox did not start (tmp/sandbox-server.out):"

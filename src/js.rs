@@ -3,9 +3,9 @@
 //! view of JS values.
 
 use js_sys::{Array, Promise};
-use std::cell::RefCell;
 use looker_render_core::schema::MAX_FIELDS;
 use looker_render_core::value::{Kind, Value};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -161,10 +161,19 @@ impl Value for Js {
 
     fn field_kinds(&self, names: &'static [&'static str], kinds: &mut [Kind]) {
         let mut codes = [0u8; MAX_FIELDS];
-        let codes = codes.get_mut(..kinds.len()).unwrap_or_default();
-        kinds_at(&self.0, &name_list(names), codes);
-        for (kind_of_field, &code) in kinds.iter_mut().zip(codes.iter()) {
-            *kind_of_field = kind(code);
+        match codes.get_mut(..names.len()) {
+            Some(codes) => {
+                kinds_at(&self.0, &name_list(names), codes);
+                for (kind_of_field, &code) in kinds.iter_mut().zip(codes.iter()) {
+                    *kind_of_field = kind(code);
+                }
+            }
+            // More names than any schema has: one property at a time.
+            None => {
+                for (name, kind_of_field) in names.iter().zip(kinds) {
+                    *kind_of_field = self.field_kind(name);
+                }
+            }
         }
     }
 
@@ -203,5 +212,58 @@ impl Value for Js {
 
     fn is_abort_signal(&self) -> bool {
         self.0.has_type::<AbortSignal>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The JS view against the kinds JSON gives: what the native view over
+    //! `serde_json::Value` answers for the same text (core/src/value.rs).
+    use super::*;
+    use looker_render_core::value::Kind::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn parse(json: &str) -> Js {
+        Js(js_sys::JSON::parse(json).unwrap_or(JsValue::UNDEFINED))
+    }
+
+    const EVERY_KIND: &str = r#"{"a": null, "b": true, "c": 1.5, "d": "x", "e": [], "f": {}}"#;
+    const NAMES: &[&str] = &["a", "b", "c", "d", "e", "f", "missing"];
+    const EXPECTED: [Kind; 7] = [Null, Boolean, Number, String, Array, Object, Undefined];
+
+    #[wasm_bindgen_test]
+    fn field_kinds_reads_a_schema_in_one_call() {
+        let value = parse(EVERY_KIND);
+        let mut kinds = [Other; 7];
+        value.field_kinds(NAMES, &mut kinds);
+        assert_eq!(kinds, EXPECTED);
+        // Asked again (the names' JS array now kept): the same.
+        value.field_kinds(NAMES, &mut kinds);
+        assert_eq!(kinds, EXPECTED);
+    }
+
+    #[wasm_bindgen_test]
+    fn field_kinds_takes_more_names_than_any_schema() {
+        const MANY: &[&str] = &[
+            "a", "b", "c", "d", "e", "f", "missing", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10",
+            "n11", "n12", "n13", "n14", "n15", "n16", "n17", "n18", "n19", "n20", "d",
+        ];
+        assert!(MANY.len() > MAX_FIELDS);
+        let mut kinds = [Other; 28];
+        parse(EVERY_KIND).field_kinds(MANY, &mut kinds);
+        assert_eq!(kinds[..7], EXPECTED);
+        assert!(kinds[7..27].iter().all(|kind| *kind == Undefined));
+        assert_eq!(kinds[27], String);
+    }
+
+    #[wasm_bindgen_test]
+    fn stray_names_the_first_value_of_another_kind() {
+        assert_eq!(parse(r#"{"show": true, "download": false}"#).stray(Boolean), None);
+        assert_eq!(parse("{}").stray(Boolean), None);
+        assert_eq!(
+            parse(r#"{"show": true, "download": "yes", "x": 1}"#).stray(Boolean),
+            Some(("download".into(), String))
+        );
+        assert_eq!(parse(r#"{"show": null}"#).stray(Boolean), Some(("show".into(), Null)));
     }
 }
