@@ -87,7 +87,15 @@ impl Core {
     /// Starts method `method` with the caller's arguments: the promise of its
     /// result. Throws when an argument is wrong (the JS methods, being async,
     /// reject with it).
-    pub fn call(&self, method: u8, a: JsValue, b: JsValue, c: JsValue, d: JsValue, e: JsValue) -> Result<Promise, JsValue> {
+    pub fn call(
+        &self,
+        method: u8,
+        a: JsValue,
+        b: JsValue,
+        c: JsValue,
+        d: JsValue,
+        e: JsValue,
+    ) -> Result<Promise, JsValue> {
         let [a, b, c, d, e] = [a, b, c, d, e].map(Js);
         if method == COMPLETE_OAUTH_LOGIN {
             let op = oauth::sign_in(&self.inner.client.borrow().config.auth, &a, &b);
@@ -280,7 +288,9 @@ fn error_value(error: Error<Js>, cause: &JsValue) -> JsValue {
         ),
         Error::Response { .. } => js::failure(RESPONSE, &message, None, 0.0, none, none),
         Error::Network { .. } => js::failure(NETWORK, &message, None, 0.0, cause, none),
-        Error::RequestTimeout { timeout_ms, .. } => js::failure(REQUEST_TIMEOUT, &message, None, timeout_ms, none, none),
+        Error::RequestTimeout { timeout_ms, .. } => {
+            js::failure(REQUEST_TIMEOUT, &message, None, timeout_ms, none, none)
+        }
         Error::Failed { task, .. } => js::failure(FAILED, &message, None, 0.0, &task.0, none),
         Error::Timeout { timeout_ms, task, .. } => js::failure(TIMEOUT, &message, None, timeout_ms, &value(task), none),
         Error::OAuth { code, .. } => js::failure(OAUTH, &message, Some(&code), 0.0, none, none),

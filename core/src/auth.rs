@@ -103,7 +103,10 @@ pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
         ));
     }
     let credentials = options.client_id;
-    let given = [options.access_token, options.get_access_token, credentials, options.oauth].iter().filter(|given| **given).count();
+    let given = [options.access_token, options.get_access_token, credentials, options.oauth]
+        .iter()
+        .filter(|given| **given)
+        .count();
     match given {
         0 if options.fetch => Ok(AuthMode::Transport),
         1 if options.access_token => Ok(AuthMode::Token),
@@ -184,7 +187,10 @@ pub fn token_from<V: Value>(answer: Answer<V>) -> Result<(String, Option<f64>), 
     let body = checked?;
     match schema::string_of(&body, "access_token").filter(|token| is_usable_secret(token)) {
         Some(token) => Ok((token, body.field("expires_in").and_then(|v| v.number()))),
-        None => Err(Error::Response { context: LOGIN_CONTEXT.into(), problem: "the answer has no usable access_token".into() }),
+        None => Err(Error::Response {
+            context: LOGIN_CONTEXT.into(),
+            problem: "the answer has no usable access_token".into(),
+        }),
     }
 }
 
@@ -334,7 +340,13 @@ mod tests {
     use crate::response::{Body, Head};
     use serde_json::{json, Value as Json};
 
-    fn options(access_token: bool, get_access_token: bool, client_id: bool, client_secret: bool, fetch: bool) -> AuthOptions {
+    fn options(
+        access_token: bool,
+        get_access_token: bool,
+        client_id: bool,
+        client_secret: bool,
+        fetch: bool,
+    ) -> AuthOptions {
         AuthOptions { access_token, get_access_token, client_id, client_secret, fetch, oauth: false }
     }
 
@@ -356,7 +368,10 @@ mod tests {
             assert!(matches!(auth_mode(wrong), Err(ArgumentError { range: false, .. })), "{wrong:?}");
         }
         assert!(auth_mode(options(false, false, true, false, false)).unwrap_err().message().contains("clientSecret"));
-        assert!(auth_mode(options(false, false, false, false, false)).unwrap_err().message().starts_with("options need exactly one way"));
+        assert!(auth_mode(options(false, false, false, false, false))
+            .unwrap_err()
+            .message()
+            .starts_with("options need exactly one way"));
     }
 
     #[test]
@@ -366,7 +381,10 @@ mod tests {
         assert!(check_transport_security(&parse("http://127.0.0.1:8100"), false).is_ok());
         assert!(check_transport_security(&parse("http://[::1]:8100"), false).is_ok());
         assert!(check_transport_security(&parse("http://localhost"), false).is_ok());
-        assert!(check_transport_security(&parse("http://acme.looker.com"), false).unwrap_err().message().contains("https"));
+        assert!(check_transport_security(&parse("http://acme.looker.com"), false)
+            .unwrap_err()
+            .message()
+            .contains("https"));
         assert!(check_transport_security(&parse("http://acme.looker.com"), true).is_ok());
     }
 
@@ -399,7 +417,8 @@ mod tests {
     fn login_answers() {
         let ok = token_from(answer(200, json!({"access_token": "t0k", "token_type": "Bearer", "expires_in": 3600})));
         assert_eq!(ok, Ok(("t0k".into(), Some(3600.0))));
-        let Err(Error::Api(error)) = token_from(answer(404, json!({"message": "Not found", "documentation_url": "d"}))) else {
+        let Err(Error::Api(error)) = token_from(answer(404, json!({"message": "Not found", "documentation_url": "d"})))
+        else {
             panic!()
         };
         assert_eq!(error.status, 404);
@@ -432,7 +451,11 @@ mod tests {
         assert_eq!(session.token_for_login(100.0, None), TokenState::LogIn);
         assert_eq!(session.token_for_login(100.0, None), TokenState::Wait(2));
         // A login that got no answer is not handed to the calls waiting on it: they try again.
-        session.login_failed(&Error::Network { context: LOGIN_CONTEXT.into(), path: "/login".into(), page_origin: None });
+        session.login_failed(&Error::Network {
+            context: LOGIN_CONTEXT.into(),
+            path: "/login".into(),
+            page_origin: None,
+        });
         assert_eq!(session.token_for_login(100.0, Some(2)), TokenState::LogIn);
     }
 

@@ -19,8 +19,8 @@
 //! ```
 
 use crate::auth::{self, Auth, Session, TokenState, LOGIN_CONTEXT};
-use crate::oauth;
 use crate::error::{ArgumentError, Error};
+use crate::oauth;
 use crate::params::RenderKind;
 use crate::poll::{Learned, Next, Outcome, PollSchedule, Wait, NOT_READY_DEFAULT_MS};
 use crate::request::{self, CreateRenderTask, Fields, Request};
@@ -334,7 +334,8 @@ impl<V: Value> Call<V> {
             },
             Op::SignIn { code, verifier } => {
                 client.session.forget();
-                let exchange = Exchange { sign_in: Some((code.clone(), verifier.clone())), ..Exchange::new(None, now_ms) };
+                let exchange =
+                    Exchange { sign_in: Some((code.clone(), verifier.clone())), ..Exchange::new(None, now_ms) };
                 self.exchange(client, Purpose::Session, exchange, now_ms)
             }
         }
@@ -367,7 +368,14 @@ impl<V: Value> Call<V> {
     /// request's own retries: it tries again after the client's pause (the
     /// next request waits it out) or what the server asked, within the
     /// deadline; past it, `error` is the call's.
-    fn later(&mut self, client: &mut Client<V>, purpose: Purpose, error: Error<V>, retry_after_ms: Option<f64>, now_ms: f64) -> Step<V> {
+    fn later(
+        &mut self,
+        client: &mut Client<V>,
+        purpose: Purpose,
+        error: Error<V>,
+        retry_after_ms: Option<f64>,
+        now_ms: f64,
+    ) -> Step<V> {
         let remaining = self.wait.as_ref().map_or(0.0, |wait| wait.remaining_ms(now_ms));
         let delay = retry_after_ms.unwrap_or(0.0);
         if delay >= remaining {
@@ -383,7 +391,13 @@ impl<V: Value> Call<V> {
         self.exchange(client, Purpose::Results, Exchange::new(Some(request), now_ms), now_ms)
     }
 
-    fn answered(&mut self, client: &mut Client<V>, purpose: Purpose, answer: Option<Answer<V>>, now_ms: f64) -> Step<V> {
+    fn answered(
+        &mut self,
+        client: &mut Client<V>,
+        purpose: Purpose,
+        answer: Option<Answer<V>>,
+        now_ms: f64,
+    ) -> Step<V> {
         let Some(answer) = answer else {
             // Only a login without a request ends without an answer.
             return self.finish(client, Ok(Output::Nothing));
@@ -719,7 +733,10 @@ impl Exchange {
             }
             (Phase::Sending, Event::TimedOut) => {
                 self.health(client, Health::Failing, None, now_ms);
-                Exchanged::Done(Err(Error::RequestTimeout { context: String::new(), timeout_ms: client.config.timeout_ms }))
+                Exchanged::Done(Err(Error::RequestTimeout {
+                    context: String::new(),
+                    timeout_ms: client.config.timeout_ms,
+                }))
             }
             (Phase::LoginBackoff, Event::Woke) => self.send_login(client, now_ms),
             (Phase::LoggingIn, Event::Answer(answer)) => self.logged_in(client, answer, now_ms),
@@ -754,25 +771,27 @@ impl Exchange {
                 self.phase = Phase::AwaitToken;
                 Exchanged::Io(Step::AskToken)
             }
-            Auth::Credentials { .. } | Auth::OAuth(_) => match client.session.token_for_login(now_ms, self.waited.take()) {
-                TokenState::Fresh(token) => {
-                    self.token = Some(token);
-                    self.send(client, now_ms)
-                }
-                TokenState::Wait(generation) => {
-                    self.waited = Some(generation);
-                    self.phase = Phase::AwaitLogin;
-                    Exchanged::Io(Step::AwaitLogin)
-                }
-                TokenState::LogIn => match self.login_request(client) {
-                    Ok((request, redeem)) => {
-                        self.login = Some(Login { request, retries: 0, started_ms: now_ms, redeem });
-                        self.send_login(client, now_ms)
+            Auth::Credentials { .. } | Auth::OAuth(_) => {
+                match client.session.token_for_login(now_ms, self.waited.take()) {
+                    TokenState::Fresh(token) => {
+                        self.token = Some(token);
+                        self.send(client, now_ms)
                     }
-                    Err(error) => self.login_failed(client, error),
-                },
-                TokenState::Failed(error) => Exchanged::Done(Err(error)),
-            },
+                    TokenState::Wait(generation) => {
+                        self.waited = Some(generation);
+                        self.phase = Phase::AwaitLogin;
+                        Exchanged::Io(Step::AwaitLogin)
+                    }
+                    TokenState::LogIn => match self.login_request(client) {
+                        Ok((request, redeem)) => {
+                            self.login = Some(Login { request, retries: 0, started_ms: now_ms, redeem });
+                            self.send_login(client, now_ms)
+                        }
+                        Err(error) => self.login_failed(client, error),
+                    },
+                    TokenState::Failed(error) => Exchanged::Done(Err(error)),
+                }
+            }
         }
     }
 
@@ -1025,7 +1044,8 @@ mod tests {
         for _ in 0..1000 {
             event = match call.step(client, event, now) {
                 Step::Send { request, authorization, .. } => {
-                    let token = authorization.map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
+                    let token = authorization
+                        .map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
                     now += 1.0;
                     let request_seen =
                         Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
@@ -1035,7 +1055,9 @@ mod tests {
                         Reply::NoAnswer => Event::NoAnswer(None),
                         Reply::Answer(code, retry_after, body) => {
                             let body = match (body, request.expect) {
-                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
+                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => {
+                                    Body::Bytes(value)
+                                }
                                 (body, _) => body,
                             };
                             let head = Head::new(code, Some(json!("application/json")), retry_after, now);
@@ -1065,13 +1087,20 @@ mod tests {
 
     /// Runs `ops` at once on one client, on a virtual clock (each request
     /// takes 1 ms): what each ended with, and every request the server saw.
-    fn run_together(client: &mut Client<Json>, ops: Vec<Op>, mut server: impl FnMut(&Seen) -> Reply) -> (Vec<Ended>, Vec<Seen>) {
-        let mut calls: Vec<(Call<Json>, f64, Option<Event<Json>>)> = ops.into_iter().map(|op| (Call::new(op), 0.0, Some(Event::Start))).collect();
+    fn run_together(
+        client: &mut Client<Json>,
+        ops: Vec<Op>,
+        mut server: impl FnMut(&Seen) -> Reply,
+    ) -> (Vec<Ended>, Vec<Seen>) {
+        let mut calls: Vec<(Call<Json>, f64, Option<Event<Json>>)> =
+            ops.into_iter().map(|op| (Call::new(op), 0.0, Some(Event::Start))).collect();
         let mut results: Vec<Option<Ended>> = calls.iter().map(|_| None).collect();
         let mut seen = Vec::new();
         for _ in 0..100_000 {
             // The call whose next event comes first.
-            let Some(index) = (0..calls.len()).filter(|&i| calls[i].2.is_some()).min_by(|&a, &b| calls[a].1.total_cmp(&calls[b].1)) else {
+            let Some(index) =
+                (0..calls.len()).filter(|&i| calls[i].2.is_some()).min_by(|&a, &b| calls[a].1.total_cmp(&calls[b].1))
+            else {
                 return (results.into_iter().map(Option::unwrap).collect(), seen);
             };
             let (call, at, event) = &mut calls[index];
@@ -1080,18 +1109,25 @@ mod tests {
             client.session.take_settled();
             let (next_at, next) = match step {
                 Step::Send { request, authorization, .. } => {
-                    let token = authorization.map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
-                    let request_seen = Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
+                    let token = authorization
+                        .map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
+                    let request_seen =
+                        Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
                     let reply = server(&request_seen);
                     seen.push(request_seen);
                     let event = match reply {
                         Reply::NoAnswer => Event::NoAnswer(None),
                         Reply::Answer(code, retry_after, body) => {
                             let body = match (body, request.expect) {
-                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
+                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => {
+                                    Body::Bytes(value)
+                                }
                                 (body, _) => body,
                             };
-                            Event::Answer(Answer { head: Head::new(code, Some(json!("application/json")), retry_after, now + 1.0), body })
+                            Event::Answer(Answer {
+                                head: Head::new(code, Some(json!("application/json")), retry_after, now + 1.0),
+                                body,
+                            })
                         }
                     };
                     (now + 1.0, Some(event))
@@ -1155,10 +1191,23 @@ mod tests {
         let mut render = renderer(4_000.0);
         let outage = 2_000.0..12_000.0;
         let ops: Vec<Op> = (0..8).map(|_| render_op()).collect();
-        let (results, seen) = run_together(&mut client, ops, |seen| {
-            if outage.contains(&seen.at) { status(503, None) } else { render(seen) }
-        });
-        assert!(results.iter().all(Result::is_ok), "{:?}", results.iter().filter_map(|r| r.as_ref().err().map(Error::message)).collect::<Vec<_>>());
+        let (results, seen) =
+            run_together(
+                &mut client,
+                ops,
+                |seen| {
+                    if outage.contains(&seen.at) {
+                        status(503, None)
+                    } else {
+                        render(seen)
+                    }
+                },
+            );
+        assert!(
+            results.iter().all(Result::is_ok),
+            "{:?}",
+            results.iter().filter_map(|r| r.as_ref().err().map(Error::message)).collect::<Vec<_>>()
+        );
         let during = seen.iter().filter(|s| outage.contains(&s.at)).count();
         // Eight renders polling through ten seconds of 503s: a probe per pause, not a stream.
         assert!(during <= 10, "{during} requests during the outage");
@@ -1184,7 +1233,8 @@ mod tests {
         let (first, seen_first) = run_together(&mut client, vec![render_op()], &mut server);
         let (second, seen_second) = run_together(&mut client, vec![render_op()], &mut server);
         assert!(first[0].is_ok() && second[0].is_ok());
-        let polls = |seen: &[Seen]| seen.iter().filter(|s| s.method == Method::Get && !s.path.ends_with("/results")).count();
+        let polls =
+            |seen: &[Seen]| seen.iter().filter(|s| s.method == Method::Get && !s.path.ends_with("/results")).count();
         assert!(polls(&seen_second) * 2 <= polls(&seen_first), "{} then {}", polls(&seen_first), polls(&seen_second));
         // And the finish is seen soon: within half a second.
         let done = seen_second.iter().find(|s| s.path.ends_with("/results")).unwrap().at - seen_second[0].at;
@@ -1218,20 +1268,33 @@ mod tests {
 
     #[test]
     fn reads_retry_through_a_busy_server_and_creates_do_not() {
-        let run1 = run(&mut token_client(), get("1"), |_, n| if n < 2 { status(503, None) } else { ok(task("1", "querying")) });
+        let run1 =
+            run(
+                &mut token_client(),
+                get("1"),
+                |_, n| if n < 2 { status(503, None) } else { ok(task("1", "querying")) },
+            );
         assert!(run1.result.is_ok());
         assert_eq!(run1.seen.len(), 3);
         let run2 = run(&mut token_client(), Op::Create(Box::new(create())), |_, _| status(503, None));
         assert_eq!(run2.seen.len(), 1);
         assert_eq!(run2.result.unwrap_err().status(), Some(503));
-        let run3 = run(&mut token_client(), Op::Create(Box::new(create())), |_, n| if n == 0 { status(429, Some("2")) } else { ok(task("1", "enqueued_for_query")) });
+        let run3 = run(&mut token_client(), Op::Create(Box::new(create())), |_, n| {
+            if n == 0 {
+                status(429, Some("2"))
+            } else {
+                ok(task("1", "enqueued_for_query"))
+            }
+        });
         assert_eq!(run3.sleeps, [2000.0]);
         assert!(run3.result.is_ok());
     }
 
     #[test]
     fn a_network_failure_is_retried_for_reads_then_reported_without_the_query() {
-        let run = run(&mut token_client(), Op::Get { id: "x".into(), fields: Fields::from_csv("id") }, |_, _| Reply::NoAnswer);
+        let run = run(&mut token_client(), Op::Get { id: "x".into(), fields: Fields::from_csv("id") }, |_, _| {
+            Reply::NoAnswer
+        });
         assert_eq!(run.seen.len(), 4);
         let error = run.result.unwrap_err();
         assert_eq!(error.message(), "get render task x: no answer from /api/4.0/render_tasks/x");
@@ -1269,20 +1332,37 @@ mod tests {
         assert_eq!(tokens, [Some("tok1".into()), None, Some("tok2".into())]);
         assert!(run2.result.is_ok());
         // A second 401 is the caller's.
-        let run3 = run(&mut client, get("1"), |seen, _| if seen.path.ends_with("/login") { ok(json!({"access_token": "tok3"})) } else { status(401, None) });
+        let run3 = run(&mut client, get("1"), |seen, _| {
+            if seen.path.ends_with("/login") {
+                ok(json!({"access_token": "tok3"}))
+            } else {
+                status(401, None)
+            }
+        });
         let error = run3.result.unwrap_err();
         assert_eq!(error.status(), Some(401));
         assert_eq!(run3.seen.len(), 3);
         // It says how the client signed in, and never with what.
         let message = error.message();
-        assert!(message.starts_with("get render task 1: 401 busy. The client signed in with options.clientId and clientSecret"), "{message}");
+        assert!(
+            message.starts_with(
+                "get render task 1: 401 busy. The client signed in with options.clientId and clientSecret"
+            ),
+            "{message}"
+        );
         assert!(!message.contains("secret\"") && !message.contains("tok3"));
     }
 
     #[test]
     fn tokens_are_renewed_before_they_expire() {
         let mut client = credentials_client();
-        let reply = |seen: &Seen, _: usize| if seen.path.ends_with("/login") { ok(json!({"access_token": "t", "expires_in": 1})) } else { ok(task("1", "success")) };
+        let reply = |seen: &Seen, _: usize| {
+            if seen.path.ends_with("/login") {
+                ok(json!({"access_token": "t", "expires_in": 1}))
+            } else {
+                ok(task("1", "success"))
+            }
+        };
         assert_eq!(run_at(0.0, &mut client, get("1"), reply).seen.len(), 2);
         // Renewal is due a tenth of its life early: at 0.9 s, not 1 s.
         assert_eq!(run_at(850.0, &mut client, get("1"), reply).seen.len(), 1);
@@ -1291,7 +1371,9 @@ mod tests {
 
     #[test]
     fn a_failed_login_says_so_and_is_not_retried_on_404() {
-        let run = run(&mut credentials_client(), get("1"), |_, _| Reply::Answer(404, None, Body::Json(json!({"message": "Not found"}))));
+        let run = run(&mut credentials_client(), get("1"), |_, _| {
+            Reply::Answer(404, None, Body::Json(json!({"message": "Not found"})))
+        });
         let Err(Error::Api(error)) = run.result else { panic!() };
         assert_eq!((error.status, run.seen.len()), (404, 1));
         assert_eq!(Error::Api(error).message(), "log in to Looker: 404 Not found. Check clientId and clientSecret");
@@ -1303,7 +1385,10 @@ mod tests {
     }
 
     fn login_answer(token: &str) -> Event<Json> {
-        Event::Answer(Answer { head: Head { status: 200, ..Head::default() }, body: Body::Json(json!({"access_token": token})) })
+        Event::Answer(Answer {
+            head: Head { status: 200, ..Head::default() },
+            body: Body::Json(json!({"access_token": token})),
+        })
     }
 
     #[test]
@@ -1312,15 +1397,22 @@ mod tests {
         let (mut a, mut b) = (Call::new(get("1")), Call::new(get("2")));
         assert!(matches!(start(&mut a, &mut client), Step::Send { request, .. } if request.url.ends_with("/login")));
         assert_eq!(start(&mut b, &mut client), Step::AwaitLogin);
-        assert!(matches!(a.step(&mut client, login_answer("shared"), 1.0), Step::Send { authorization: Some(t), .. } if t == "token shared"));
+        assert!(
+            matches!(a.step(&mut client, login_answer("shared"), 1.0), Step::Send { authorization: Some(t), .. } if t == "token shared")
+        );
         assert!(client.session.take_settled());
-        assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { authorization: Some(t), .. } if t == "token shared"));
+        assert!(
+            matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { authorization: Some(t), .. } if t == "token shared")
+        );
 
         let mut client = credentials_client();
         let (mut a, mut b) = (Call::new(get("1")), Call::new(get("2")));
         start(&mut a, &mut client);
         start(&mut b, &mut client);
-        let refused = Event::Answer(Answer { head: Head { status: 404, ..Head::default() }, body: Body::Json(json!({"message": "Not found"})) });
+        let refused = Event::Answer(Answer {
+            head: Head { status: 404, ..Head::default() },
+            body: Body::Json(json!({"message": "Not found"})),
+        });
         assert!(matches!(a.step(&mut client, refused, 1.0), Step::Done(Err(Error::Api(e))) if e.status == 404));
         assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Done(Err(Error::Api(e))) if e.status == 404));
     }
@@ -1333,7 +1425,9 @@ mod tests {
         assert_eq!(start(&mut b, &mut client), Step::AwaitLogin);
         a.cancel(&mut client);
         assert!(client.session.take_settled());
-        assert!(matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { request, .. } if request.url.ends_with("/login")));
+        assert!(
+            matches!(b.step(&mut client, Event::Woke, 1.0), Step::Send { request, .. } if request.url.ends_with("/login"))
+        );
     }
 
     #[test]
@@ -1343,23 +1437,33 @@ mod tests {
         assert_eq!(run.seen[0].token.as_deref(), Some("from-callback"));
         let mut call = Call::new(get("1"));
         assert_eq!(call.step(&mut client, Event::Start, 0.0), Step::AskToken);
-        assert!(matches!(call.step(&mut client, Event::Token(Some("a\nb".into())), 0.0), Step::Done(Err(Error::Argument(ArgumentError { range: false, .. })))));
+        assert!(matches!(
+            call.step(&mut client, Event::Token(Some("a\nb".into())), 0.0),
+            Step::Done(Err(Error::Argument(ArgumentError { range: false, .. })))
+        ));
     }
 
     #[test]
     fn render_creates_waits_reports_each_change_and_downloads() {
         let mut polls = 0;
-        let run = run(&mut token_client(), Op::Render { task: Box::new(create()), timeout_ms: 60_000.0 }, |seen, _| match (seen.method, seen.path.as_str()) {
-            (Method::Post, _) => ok(task("r1", "enqueued_for_query")),
-            (_, "/api/4.0/render_tasks/r1/results") => Reply::Answer(200, None, Body::Json(json!("PNG"))),
-            _ => {
-                polls += 1;
-                ok(task("r1", ["querying", "querying", "rendering", "success"][polls - 1]))
+        let run = run(&mut token_client(), Op::Render { task: Box::new(create()), timeout_ms: 60_000.0 }, |seen, _| {
+            match (seen.method, seen.path.as_str()) {
+                (Method::Post, _) => ok(task("r1", "enqueued_for_query")),
+                (_, "/api/4.0/render_tasks/r1/results") => Reply::Answer(200, None, Body::Json(json!("PNG"))),
+                _ => {
+                    polls += 1;
+                    ok(task("r1", ["querying", "querying", "rendering", "success"][polls - 1]))
+                }
             }
         });
         assert_eq!(
             run.progress,
-            [Some("enqueued_for_query".into()), Some("querying".into()), Some("rendering".into()), Some("success".into())]
+            [
+                Some("enqueued_for_query".into()),
+                Some("querying".into()),
+                Some("rendering".into()),
+                Some("success".into())
+            ]
         );
         assert_eq!(run.sleeps, [400.0, 600.0, 900.0, 1000.0]);
         let Ok(Output::Rendered { task: done, bytes, .. }) = run.result else { panic!("{:?}", run.result) };
@@ -1370,19 +1474,31 @@ mod tests {
     #[test]
     fn a_failed_render_quotes_status_detail() {
         let run = run(&mut token_client(), Op::Render { task: Box::new(create()), timeout_ms: 60_000.0 }, |seen, _| {
-            if seen.method == Method::Post { ok(task("r2", "querying")) } else { ok(task("r2", "failure")) }
+            if seen.method == Method::Post {
+                ok(task("r2", "querying"))
+            } else {
+                ok(task("r2", "failure"))
+            }
         });
         let error = run.result.unwrap_err();
-        assert_eq!(error.message(), "wait for render task r2 (the PNG of look 7): the render failed: Query failed: boom");
+        assert_eq!(
+            error.message(),
+            "wait for render task r2 (the PNG of look 7): the render failed: Query failed: boom"
+        );
         let Error::Failed { task, .. } = error else { panic!() };
         assert_eq!(task["status"], "failure");
     }
 
     #[test]
     fn a_wait_ends_at_its_deadline_with_the_last_task() {
-        let run = run(&mut token_client(), Op::Wait { id: "w".into(), timeout_ms: 2_000.0 }, |_, _| ok(task("w", "rendering")));
+        let run = run(&mut token_client(), Op::Wait { id: "w".into(), timeout_ms: 2_000.0 }, |_, _| {
+            ok(task("w", "rendering"))
+        });
         let error = run.result.unwrap_err();
-        assert_eq!(error.message(), "wait for render task w: the render did not finish within timeoutMs (2000 ms); last status: rendering");
+        assert_eq!(
+            error.message(),
+            "wait for render task w: the render did not finish within timeoutMs (2000 ms); last status: rendering"
+        );
         let Error::Timeout { timeout_ms, task, .. } = error else { panic!() };
         assert_eq!((timeout_ms, task.unwrap()["status"].as_str()), (2_000.0, Some("rendering")));
         assert!(run.sleeps.iter().sum::<f64>() <= 2_002.0, "{:?}", run.sleeps);
@@ -1409,12 +1525,18 @@ mod tests {
                 ok(task("r3", "success"))
             } else {
                 results += 1;
-                if results == 1 { Reply::Answer(202, Some("1"), Body::Json(json!(null))) } else { Reply::Answer(200, None, Body::Json(json!("PDF"))) }
+                if results == 1 {
+                    Reply::Answer(202, Some("1"), Body::Json(json!(null)))
+                } else {
+                    Reply::Answer(200, None, Body::Json(json!("PDF")))
+                }
             }
         });
         assert!(matches!(run.result, Ok(Output::Rendered { .. })));
         assert_eq!(run.sleeps, [1000.0]);
-        let not_ready = self::run(&mut token_client(), Op::Results { id: "x".into() }, |_, _| Reply::Answer(202, Some("3"), Body::Json(json!(null))));
+        let not_ready = self::run(&mut token_client(), Op::Results { id: "x".into() }, |_, _| {
+            Reply::Answer(202, Some("3"), Body::Json(json!(null)))
+        });
         assert!(matches!(not_ready.result, Err(Error::NotReady { retry_after_ms: Some(ms), .. }) if ms == 3000.0));
     }
 
@@ -1454,7 +1576,11 @@ mod tests {
             (_, false) => ok(task("r9", "success")),
             (_, true) => Reply::Answer(404, None, Body::Json(json!({"message": "Not found"}))),
         });
-        assert!(run1.result.unwrap_err().message().starts_with("download the results of render task r9 (the PNG of look 7): 404"));
+        assert!(run1
+            .result
+            .unwrap_err()
+            .message()
+            .starts_with("download the results of render task r9 (the PNG of look 7): 404"));
         // A fixed token that Looker refuses: the message says it was options.accessToken.
         let error = run(&mut token_client(), get("1"), |_, _| status(401, None)).result.unwrap_err();
         assert!(error.message().contains("options.accessToken"), "{}", error.message());
@@ -1482,7 +1608,10 @@ mod tests {
         let mut client = token_client();
         let mut call = Call::new(Op::Create(Box::new(create())));
         assert!(matches!(call.step(&mut client, Event::Start, 0.0), Step::Send { .. }));
-        let Step::Done(Err(error)) = call.step(&mut client, Event::NoAnswer(Some("https://app.test".into())), 1.0) else { panic!() };
+        let Step::Done(Err(error)) = call.step(&mut client, Event::NoAnswer(Some("https://app.test".into())), 1.0)
+        else {
+            panic!()
+        };
         let message = error.message();
         assert!(message.starts_with("create a PNG render task for look 7: no answer from /api/4.0/render_tasks/looks/7/png; from a page on https://app.test"), "{message}");
         assert!(message.contains("CORS") && message.contains("allowlist"));
@@ -1497,7 +1626,8 @@ mod tests {
     }
 
     fn oauth_client() -> Client<Json> {
-        let app = crate::oauth::OAuthApp::new("app".into(), "https://app.test/".into(), "https://looker.test", false).unwrap();
+        let app = crate::oauth::OAuthApp::new("app".into(), "https://app.test/".into(), "https://looker.test", false)
+            .unwrap();
         Client::new(config(Auth::OAuth(app)), Session::default(), 7)
     }
 
@@ -1507,7 +1637,9 @@ mod tests {
         move |seen, _| {
             if seen.path == "/api/token" {
                 issued += 1;
-                return ok(json!({"access_token": format!("a{issued}"), "token_type": "Bearer", "expires_in": expires_in, "refresh_token": format!("r{issued}")}));
+                return ok(
+                    json!({"access_token": format!("a{issued}"), "token_type": "Bearer", "expires_in": expires_in, "refresh_token": format!("r{issued}")}),
+                );
             }
             ok(task("1", "success"))
         }
@@ -1518,7 +1650,11 @@ mod tests {
         let mut client = oauth_client();
         // Not signed in: a clear error, and nothing sent.
         let run0 = run(&mut client, get("1"), |_, _| panic!("nothing may be sent"));
-        assert!(matches!(&run0.result, Err(Error::OAuth { code, .. }) if code == "sign_in_required"), "{:?}", run0.result);
+        assert!(
+            matches!(&run0.result, Err(Error::OAuth { code, .. }) if code == "sign_in_required"),
+            "{:?}",
+            run0.result
+        );
         let mut server = token_server(3600);
         let sign_in = run(&mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, &mut server);
         assert_eq!(sign_in.result, Ok(Output::Nothing));
@@ -1537,7 +1673,10 @@ mod tests {
         run_at(0.0, &mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, &mut server);
         // Due at 9 s (a tenth early): the call refreshes first, with the rotated token.
         let later = run_at(9_500.0, &mut client, get("1"), &mut server);
-        assert_eq!(later.seen.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(), ["/api/token", "/api/4.0/render_tasks/1"]);
+        assert_eq!(
+            later.seen.iter().map(|s| s.path.as_str()).collect::<Vec<_>>(),
+            ["/api/token", "/api/4.0/render_tasks/1"]
+        );
         assert_eq!(later.seen[1].token.as_deref(), Some("a2"));
         assert_eq!(client.session.refresh_token(), Some("r2"));
         // A 401: one refresh, one repeat.
@@ -1546,14 +1685,19 @@ mod tests {
             _ => server(seen, n),
         });
         assert!(after_401.result.is_ok());
-        assert_eq!(after_401.seen.iter().map(|s| s.token.clone()).collect::<Vec<_>>(), [Some("a2".into()), None, Some("a3".into())]);
+        assert_eq!(
+            after_401.seen.iter().map(|s| s.token.clone()).collect::<Vec<_>>(),
+            [Some("a2".into()), None, Some("a3".into())]
+        );
     }
 
     #[test]
     fn a_refused_refresh_ends_the_sign_in() {
         let mut client = oauth_client();
         run_at(0.0, &mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, token_server(10));
-        let refused = |_: &Seen, _: usize| Reply::Answer(400, None, Body::Json(json!({"error": "invalid_grant", "error_description": "revoked"})));
+        let refused = |_: &Seen, _: usize| {
+            Reply::Answer(400, None, Body::Json(json!({"error": "invalid_grant", "error_description": "revoked"})))
+        };
         let run1 = run_at(9_500.0, &mut client, get("1"), refused);
         let Err(Error::OAuth { code, message }) = run1.result else { panic!("{:?}", run1.result) };
         assert_eq!(code, "sign_in_required");
@@ -1570,7 +1714,10 @@ mod tests {
         run(&mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, token_server(3600));
         let logout = run(&mut client, Op::Logout, |_, _| Reply::Answer(204, None, Body::NotJson(0)));
         assert_eq!(logout.result, Ok(Output::Nothing));
-        assert_eq!((logout.seen[0].method, logout.seen[0].path.as_str(), logout.seen[0].token.as_deref()), (Method::Delete, "/api/logout", Some("a1")));
+        assert_eq!(
+            (logout.seen[0].method, logout.seen[0].path.as_str(), logout.seen[0].token.as_deref()),
+            (Method::Delete, "/api/logout", Some("a1"))
+        );
         assert_eq!((client.session.current(), client.session.refresh_token()), (None, None));
     }
 
@@ -1578,7 +1725,11 @@ mod tests {
     fn a_refused_code_says_so() {
         let mut client = oauth_client();
         let run = run(&mut client, Op::SignIn { code: "c".into(), verifier: "v".into() }, |_, _| {
-            Reply::Answer(400, None, Body::Json(json!({"error": "invalid_grant", "error_description": "code already used"})))
+            Reply::Answer(
+                400,
+                None,
+                Body::Json(json!({"error": "invalid_grant", "error_description": "code already used"})),
+            )
         });
         let Err(Error::OAuth { code, message }) = run.result else { panic!() };
         assert_eq!(code, "invalid_grant");

@@ -350,14 +350,31 @@ mod tests {
 
     #[test]
     fn messages_are_written_from_the_parts() {
-        let error = ArgumentError::range_error("options", "timeoutMs", "must be a positive number of milliseconds", Given::Number(-1.5));
+        let error = ArgumentError::range_error(
+            "options",
+            "timeoutMs",
+            "must be a positive number of milliseconds",
+            Given::Number(-1.5),
+        );
         assert_eq!(error.message(), "options.timeoutMs must be a positive number of milliseconds, not -1.5");
-        assert_eq!(ArgumentError::type_error("", "renderTaskId", "must be a non-empty string").message(), "renderTaskId must be a non-empty string");
+        assert_eq!(
+            ArgumentError::type_error("", "renderTaskId", "must be a non-empty string").message(),
+            "renderTaskId must be a non-empty string"
+        );
         assert_eq!(ArgumentError::type_error("options", "", "need one way").message(), "options need one way");
-        let error = ArgumentError::type_error("request", "", "must have exactly one id, not both").given(Given::Both("look_id", "query_id"));
+        let error = ArgumentError::type_error("request", "", "must have exactly one id, not both")
+            .given(Given::Both("look_id", "query_id"));
         assert_eq!(error.message(), "request must have exactly one id, not both look_id and query_id");
-        let error = ArgumentError::range_error("", "resultFormat", "must be \"png\" or \"jpg\" for a look", Given::Text("pdf".into()));
+        let error = ArgumentError::range_error(
+            "",
+            "resultFormat",
+            "must be \"png\" or \"jpg\" for a look",
+            Given::Text("pdf".into()),
+        );
         assert_eq!(error.message(), "resultFormat must be \"png\" or \"jpg\" for a look, not \"pdf\"");
-        assert_eq!(ArgumentError::type_error("", "baseUrl", "must be a URL").given(Given::Why("it has no host")).message(), "baseUrl must be a URL (it has no host)");
+        assert_eq!(
+            ArgumentError::type_error("", "baseUrl", "must be a URL").given(Given::Why("it has no host")).message(),
+            "baseUrl must be a URL (it has no host)"
+        );
     }
 }

@@ -8,9 +8,12 @@ use crate::auth::{self, Auth, AuthMode, AuthOptions, Session};
 use crate::call::{Config, Op, DEFAULT_MAX_RESULT_BYTES, DEFAULT_TIMEOUT_MS};
 use crate::error::{ArgumentError, Given};
 use crate::filters;
-use crate::oauth::OAuthApp;
 use crate::models::CreateDashboardRenderTask;
-use crate::params::{RenderKind, ResultFormat, DASHBOARD_STYLES, DASHBOARD_STYLE_RULE, MAX_DIMENSION, PDF_PAPER_SIZES, PDF_PAPER_SIZE_RULE};
+use crate::oauth::OAuthApp;
+use crate::params::{
+    RenderKind, ResultFormat, DASHBOARD_STYLES, DASHBOARD_STYLE_RULE, MAX_DIMENSION, PDF_PAPER_SIZES,
+    PDF_PAPER_SIZE_RULE,
+};
 use crate::poll::{PollSchedule, DEFAULT_WAIT_TIMEOUT_MS};
 use crate::request::{CreateRenderTask, DashboardOptions, Fields};
 use crate::retry::RetryPolicy;
@@ -240,19 +243,22 @@ pub struct ClientOptions<V> {
 }
 
 /// The options of `new LookerClient(options)`.
-const CLIENT: Keys = Keys { unknown: Some("is not an option of new LookerClient()"), keys: &[
-    ("baseUrl", Type::String),
-    ("accessToken", Type::String),
-    ("getAccessToken", Type::Function),
-    ("clientId", Type::String),
-    ("clientSecret", Type::String),
-    ("fetch", Type::Function),
-    ("timeoutMs", Type::Number),
-    ("maxRetries", Type::Number),
-    ("maxResultBytes", Type::Number),
-    ("allowInsecureHttp", Type::Boolean),
-    ("oauth", Type::Object),
-] };
+const CLIENT: Keys = Keys {
+    unknown: Some("is not an option of new LookerClient()"),
+    keys: &[
+        ("baseUrl", Type::String),
+        ("accessToken", Type::String),
+        ("getAccessToken", Type::Function),
+        ("clientId", Type::String),
+        ("clientSecret", Type::String),
+        ("fetch", Type::Function),
+        ("timeoutMs", Type::Number),
+        ("maxRetries", Type::Number),
+        ("maxResultBytes", Type::Number),
+        ("allowInsecureHttp", Type::Boolean),
+        ("oauth", Type::Object),
+    ],
+};
 
 /// The `oauth` option: the OAuth app a user signs in through.
 const OAUTH: Keys = Keys {
@@ -264,7 +270,8 @@ const OAUTH: Keys = Keys {
 fn oauth_app<V: Value>(value: &V, allow_insecure_http: bool) -> Result<OAuthApp, ArgumentError> {
     let oauth = Object::read(value, "options.oauth", OAUTH)?;
     let required = |key| oauth.string(key).ok_or(ArgumentError::type_error("options.oauth", key, "is required"));
-    let (client_id, redirect_uri, looker_url) = (required("clientId")?, required("redirectUri")?, required("lookerUrl")?);
+    let (client_id, redirect_uri, looker_url) =
+        (required("clientId")?, required("redirectUri")?, required("lookerUrl")?);
     OAuthApp::new(client_id, redirect_uri, &looker_url, allow_insecure_http)
 }
 
@@ -361,7 +368,8 @@ impl<V> Controls<V> {
 const NOT_AN_OPTION: Option<&str> = Some("is not an option of this method");
 
 /// The options of a call that returns at once: `{ fields, signal }`.
-const CALL: Keys = Keys { unknown: NOT_AN_OPTION, keys: &[("fields", Type::StringOrStrings), ("signal", Type::Signal)] };
+const CALL: Keys =
+    Keys { unknown: NOT_AN_OPTION, keys: &[("fields", Type::StringOrStrings), ("signal", Type::Signal)] };
 
 /// The options of a call that only takes a signal.
 const SIGNAL_ONLY: Keys = Keys { unknown: NOT_AN_OPTION, keys: &[("signal", Type::Signal)] };
@@ -376,21 +384,24 @@ const WAIT: Keys = Keys {
 const NOT_A_REQUEST_KEY: Option<&str> = Some("is not a property of a render request");
 
 /// The keys of a render request (`render()`).
-const REQUEST: Keys = Keys { unknown: NOT_A_REQUEST_KEY, keys: &[
-    ("look_id", Type::String),
-    ("query_id", Type::String),
-    ("dashboard_element_id", Type::String),
-    ("dashboard_id", Type::String),
-    ("result_format", Type::String),
-    ("width", Type::Number),
-    ("height", Type::Number),
-    ("body", Type::Object),
-    ("pdf_paper_size", Type::String),
-    ("pdf_landscape", Type::Boolean),
-    ("long_tables", Type::Boolean),
-    ("theme", Type::String),
-    ("fields", Type::StringOrStrings),
-] };
+const REQUEST: Keys = Keys {
+    unknown: NOT_A_REQUEST_KEY,
+    keys: &[
+        ("look_id", Type::String),
+        ("query_id", Type::String),
+        ("dashboard_element_id", Type::String),
+        ("dashboard_id", Type::String),
+        ("result_format", Type::String),
+        ("width", Type::Number),
+        ("height", Type::Number),
+        ("body", Type::Object),
+        ("pdf_paper_size", Type::String),
+        ("pdf_landscape", Type::Boolean),
+        ("long_tables", Type::Boolean),
+        ("theme", Type::String),
+        ("fields", Type::StringOrStrings),
+    ],
+};
 
 /// The keys of `createDashboardRenderTask()`'s request: a render request's,
 /// but for the ids of the other kinds.
@@ -498,7 +509,12 @@ pub fn batch<V: Value>(requests: &V, options: &V) -> Result<u32, ArgumentError> 
     match options.number("concurrency") {
         None => Ok(DEFAULT_CONCURRENCY),
         Some(n) if (1.0..=f64::from(MAX_CONCURRENCY)).contains(&n) && n.fract() == 0.0 => Ok(n as u32),
-        Some(n) => Err(ArgumentError::range_error("options", "concurrency", "must be a whole number from 1 to 64", Given::Number(n))),
+        Some(n) => Err(ArgumentError::range_error(
+            "options",
+            "concurrency",
+            "must be a whole number from 1 to 64",
+            Given::Number(n),
+        )),
     }
 }
 
@@ -521,12 +537,10 @@ fn render_target<V: Value>(request: &Object<V>) -> Result<(RenderKind, String), 
             "",
             "needs one of look_id, query_id, dashboard_id or dashboard_element_id",
         )),
-        (Some((first, _)), Some((second, _))) => Err(ArgumentError::type_error(
-            "request",
-            "",
-            "must have exactly one id, not both",
-        )
-        .given(Given::Both(first.id_name(), second.id_name()))),
+        (Some((first, _)), Some((second, _))) => {
+            Err(ArgumentError::type_error("request", "", "must have exactly one id, not both")
+                .given(Given::Both(first.id_name(), second.id_name())))
+        }
     }
 }
 
@@ -543,9 +557,11 @@ pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<B
     if id.is_empty() {
         return Err(ArgumentError::type_error("request", kind.id_name(), "must be a non-empty string"));
     }
-    let format = request.string("result_format").ok_or(ArgumentError::type_error("request", "result_format", "is required"))?;
-    let format = ResultFormat::for_kind(kind, &format)
-        .ok_or_else(|| ArgumentError::range_error("request", "result_format", kind.format_rule(), Given::Text(format)))?;
+    let format =
+        request.string("result_format").ok_or(ArgumentError::type_error("request", "result_format", "is required"))?;
+    let format = ResultFormat::for_kind(kind, &format).ok_or_else(|| {
+        ArgumentError::range_error("request", "result_format", kind.format_rule(), Given::Text(format))
+    })?;
     let size = |key| match request.number(key) {
         Some(number) => dimension(key, number).map_err(|error| ArgumentError { object: "request", ..error }),
         None => Err(ArgumentError::type_error("request", key, "is required")),
@@ -585,7 +601,12 @@ fn dashboard_options<V: Value>(request: &Object<V>) -> Result<DashboardOptions, 
     }
     let pdf_paper_size = request.string("pdf_paper_size");
     if let Some(size) = pdf_paper_size.as_ref().filter(|size| !PDF_PAPER_SIZES.contains(&size.as_str())) {
-        return Err(ArgumentError::range_error("request", "pdf_paper_size", PDF_PAPER_SIZE_RULE, Given::Text(size.clone())));
+        return Err(ArgumentError::range_error(
+            "request",
+            "pdf_paper_size",
+            PDF_PAPER_SIZE_RULE,
+            Given::Text(size.clone()),
+        ));
     }
     Ok(DashboardOptions {
         body,
@@ -645,7 +666,8 @@ mod tests {
         assert_eq!(ok.config.retry.max_retries, 0);
         assert_eq!(ok.session.current(), Some("t"));
         assert!(type_err(client(json!(null))).starts_with("options.baseUrl is required"));
-        assert!(range(client(json!({"baseUrl": "https://a.looker.com", "accessToken": "t", "maxResultBytes": -1}))).ends_with("not -1"));
+        assert!(range(client(json!({"baseUrl": "https://a.looker.com", "accessToken": "t", "maxResultBytes": -1})))
+            .ends_with("not -1"));
         assert!(type_err(client(json!("x"))).starts_with("options must be an object"));
         assert!(type_err(client(json!({"baseUrl": 7}))).starts_with("options.baseUrl must be a string"));
         let base = |extra: Json| {
@@ -660,7 +682,8 @@ mod tests {
         assert!(type_err(base(json!({"accessToken": "a\nb"}))).contains("accessToken"));
         assert!(type_err(base(json!({"clientId": "i", "clientSecret": "s"}))).contains("exactly one way"));
         assert!(type_err(client(json!({"baseUrl": "http://acme.looker.com", "accessToken": "t"}))).contains("https"));
-        let credentials = client(json!({"baseUrl": "http://127.0.0.1:1", "clientId": "i", "clientSecret": "s"})).ok().unwrap();
+        let credentials =
+            client(json!({"baseUrl": "http://127.0.0.1:1", "clientId": "i", "clientSecret": "s"})).ok().unwrap();
         assert_eq!(credentials.config.auth, Auth::Credentials { client_id: "i".into(), client_secret: "s".into() });
         assert_eq!(credentials.session.current(), None);
     }
@@ -683,7 +706,8 @@ mod tests {
         let args = |id: Json, format: Json, width: Json, height: Json| {
             create_render_task(RenderKind::Look, [&id, &format, &width, &height, &json!(null)])
         };
-        assert!(range(args(json!("7"), json!("pdf"), json!(800), json!(600))).starts_with("resultFormat must be \"png\" or \"jpg\" for a look"));
+        assert!(range(args(json!("7"), json!("pdf"), json!(800), json!(600)))
+            .starts_with("resultFormat must be \"png\" or \"jpg\" for a look"));
         assert!(type_err(args(json!(""), json!("png"), json!(800), json!(600))).starts_with("look_id"));
         assert!(type_err(args(json!("7"), json!("png"), json!("800"), json!(600))).starts_with("width"));
         assert!(range(args(json!("7"), json!("png"), json!(800), json!(100_000))).starts_with("height"));
@@ -696,23 +720,35 @@ mod tests {
     fn render_requests() {
         let request = |value: Json| render_request(&value, None);
         assert!(type_err(request(json!({"result_format": "png", "width": 1, "height": 1}))).contains("one of look_id"));
-        assert!(type_err(request(json!({"look_id": "7", "query_id": "1", "result_format": "png", "width": 1, "height": 1})))
-            .contains("exactly one id, not both look_id and query_id"));
+        assert!(type_err(request(
+            json!({"look_id": "7", "query_id": "1", "result_format": "png", "width": 1, "height": 1})
+        ))
+        .contains("exactly one id, not both look_id and query_id"));
         assert_eq!(
-            type_err(request(json!({"look_id": "7", "result_format": "png", "width": 1, "height": 1, "pdf_landscape": true}))),
+            type_err(request(
+                json!({"look_id": "7", "result_format": "png", "width": 1, "height": 1, "pdf_landscape": true})
+            )),
             "request.pdf_landscape applies to dashboards only, not to a look"
         );
-        assert!(type_err(request(json!({"query_id": "7", "result_format": "png", "width": 1, "height": 1, "body": {"tab_ids": []}})))
-            .starts_with("request.body.tab_ids applies to dashboards only"));
-        assert!(type_err(request(json!({"look_id": "7", "result_format": "png", "height": 1}))).contains("request.width is required"));
-        assert!(range(request(json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "pdf_paper_size": "a9"})))
-            .starts_with("request.pdf_paper_size must be one of \"letter\""));
+        assert!(type_err(request(
+            json!({"query_id": "7", "result_format": "png", "width": 1, "height": 1, "body": {"tab_ids": []}})
+        ))
+        .starts_with("request.body.tab_ids applies to dashboards only"));
+        assert!(type_err(request(json!({"look_id": "7", "result_format": "png", "height": 1})))
+            .contains("request.width is required"));
+        assert!(range(request(
+            json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "pdf_paper_size": "a9"})
+        ))
+        .starts_with("request.pdf_paper_size must be one of \"letter\""));
         assert!(range(request(json!({"look_id": "4", "result_format": "pdf", "width": 1, "height": 1})))
             .ends_with("for a look, not \"pdf\""));
         assert!(range(request(json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "body": {"dashboard_style": "grid"}})))
             .starts_with("request.body.dashboard_style"));
-        assert!(type_err(render_request(&json!({"result_format": "pdf", "width": 1, "height": 1}), Some(RenderKind::Dashboard)))
-            .contains("request.dashboard_id is required"));
+        assert!(type_err(render_request(
+            &json!({"result_format": "pdf", "width": 1, "height": 1}),
+            Some(RenderKind::Dashboard)
+        ))
+        .contains("request.dashboard_id is required"));
         assert!(type_err(request(json!(null))).starts_with("request must be an object"));
         let task = request(json!({
             "dashboard_id": "42", "result_format": "pdf", "width": 1920, "height": 1080,
@@ -741,13 +777,21 @@ mod tests {
         assert!(client(with(json!({"verify_ssl": false}))).contains("certificates are always checked"));
         assert_eq!(client(with(json!({"bogus": 1}))), "options.bogus is not an option of new LookerClient()");
         assert!(type_err(render_task(&json!("7"), &json!({"field": "id"}))).ends_with("did you mean fields?"));
-        assert!(type_err(render(&json!({"dashboardId": "4", "result_format": "pdf", "width": 1, "height": 1}), &json!(null)))
-            .starts_with("request.dashboardId is not a property of a render request: did you mean dashboard_id?"));
+        assert!(type_err(render(
+            &json!({"dashboardId": "4", "result_format": "pdf", "width": 1, "height": 1}),
+            &json!(null)
+        ))
+        .starts_with("request.dashboardId is not a property of a render request: did you mean dashboard_id?"));
         assert!(type_err(render(&json!({"look_id": "4", "format": "png", "width": 1, "height": 1}), &json!(null)))
             .ends_with("did you mean result_format?"));
-        assert!(type_err(wait_for_render_task(&json!("t"), &json!({"timeout": 1}))).ends_with("did you mean timeoutMs?"));
-        assert!(type_err(create_dashboard_render_task(&json!({"dashboard_id": "4", "look_id": "7", "result_format": "pdf", "width": 1, "height": 1}), &json!(null)))
-            .starts_with("request.look_id is not a property"));
+        assert!(
+            type_err(wait_for_render_task(&json!("t"), &json!({"timeout": 1}))).ends_with("did you mean timeoutMs?")
+        );
+        assert!(type_err(create_dashboard_render_task(
+            &json!({"dashboard_id": "4", "look_id": "7", "result_format": "pdf", "width": 1, "height": 1}),
+            &json!(null)
+        ))
+        .starts_with("request.look_id is not a property"));
     }
 
     #[test]
@@ -769,12 +813,18 @@ mod tests {
 
     #[test]
     fn dashboard_filters_may_be_an_object() {
-        let request = |filters: Json| render_request(&json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "body": {"dashboard_filters": filters}}), None);
+        let request = |filters: Json| {
+            render_request(
+                &json!({"dashboard_id": "4", "result_format": "pdf", "width": 1, "height": 1, "body": {"dashboard_filters": filters}}),
+                None,
+            )
+        };
         let task = request(json!({"Region": ["EMEA", "a,b"]})).unwrap();
         assert_eq!(task.dashboard.body.dashboard_filters.as_deref(), Some("Region=EMEA%2Ca%5E%2Cb"));
         let task = request(json!("Region=EMEA")).unwrap();
         assert_eq!(task.dashboard.body.dashboard_filters.as_deref(), Some("Region=EMEA"));
-        assert!(type_err(request(json!(7))).starts_with("request.body.dashboard_filters must be a string (a URL query) or an object"));
+        assert!(type_err(request(json!(7)))
+            .starts_with("request.body.dashboard_filters must be a string (a URL query) or an object"));
         assert!(type_err(request(json!({"Region": {}}))).contains("\"Region\""));
     }
 
@@ -786,7 +836,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(task.dashboard.extra, [("new_option".to_owned(), r#"{"a":[1]}"#.to_owned())]);
-        assert_eq!(task.dashboard.body.to_json_with(&task.dashboard.extra), r#"{"dashboard_style":"tiled","new_option":{"a":[1]}}"#);
+        assert_eq!(
+            task.dashboard.body.to_json_with(&task.dashboard.extra),
+            r#"{"dashboard_style":"tiled","new_option":{"a":[1]}}"#
+        );
     }
 
     #[test]
@@ -795,6 +848,7 @@ mod tests {
         assert_eq!(op, Op::Wait { id: "t".into(), timeout_ms: DEFAULT_WAIT_TIMEOUT_MS });
         assert_eq!(controls.deadline_ms, Some(DEFAULT_WAIT_TIMEOUT_MS));
         assert!(range(wait_for_render_task(&json!("t"), &json!({"timeoutMs": 0}))).contains("timeoutMs"));
-        assert!(type_err(wait_for_render_task(&json!("t"), &json!({"onProgress": 1}))).contains("options.onProgress must be a function"));
+        assert!(type_err(wait_for_render_task(&json!("t"), &json!({"onProgress": 1})))
+            .contains("options.onProgress must be a function"));
     }
 }

@@ -398,7 +398,11 @@ mod tests {
         let back: CreateDashboardRenderTask = serde_json::from_str(&text).unwrap();
         assert_eq!(back, body);
         assert_eq!(text, r#"{"dashboard_filters":"a=\"x\"&b=\\\n\u0001é","tab_ids":[]}"#);
-        assert_eq!(CreateDashboardRenderTask { tab_ids: Some(vec!["\u{1f}".into(), "t".into()]), ..Default::default() }.to_json(), r#"{"tab_ids":["\u001F","t"]}"#);
+        assert_eq!(
+            CreateDashboardRenderTask { tab_ids: Some(vec!["\u{1f}".into(), "t".into()]), ..Default::default() }
+                .to_json(),
+            r#"{"tab_ids":["\u001F","t"]}"#
+        );
     }
 
     #[test]

@@ -39,7 +39,12 @@ pub struct OAuthApp {
 impl OAuthApp {
     /// Checks `{ clientId, redirectUri, lookerUrl }` (read by the input
     /// module); `allow_insecure_http` as for `baseUrl`.
-    pub fn new(client_id: String, redirect_uri: String, looker_url: &str, allow_insecure_http: bool) -> Result<Self, ArgumentError> {
+    pub fn new(
+        client_id: String,
+        redirect_uri: String,
+        looker_url: &str,
+        allow_insecure_http: bool,
+    ) -> Result<Self, ArgumentError> {
         if client_id.is_empty() {
             return Err(ArgumentError::type_error("options.oauth", "clientId", "must be a non-empty string"));
         }
@@ -48,11 +53,23 @@ impl OAuthApp {
             (lower.starts_with("https://") || lower.starts_with("http://")) && !url.bytes().any(|b| b <= b' ')
         };
         if !is_http_url(&redirect_uri) {
-            return Err(ArgumentError::type_error("options.oauth", "redirectUri", "must be the http(s) URL of the page Looker sends the browser back to, as registered"));
+            return Err(ArgumentError::type_error(
+                "options.oauth",
+                "redirectUri",
+                "must be the http(s) URL of the page Looker sends the browser back to, as registered",
+            ));
         }
-        let looker = ApiBase::parse(looker_url).map_err(|error| ArgumentError { object: "options.oauth", key: "lookerUrl", ..error })?;
+        let looker = ApiBase::parse(looker_url).map_err(|error| ArgumentError {
+            object: "options.oauth",
+            key: "lookerUrl",
+            ..error
+        })?;
         if !(looker.is_https() || looker.is_loopback() || allow_insecure_http) {
-            return Err(ArgumentError::type_error("options.oauth", "lookerUrl", "must use https (http is allowed to this machine, or with allowInsecureHttp: true)"));
+            return Err(ArgumentError::type_error(
+                "options.oauth",
+                "lookerUrl",
+                "must use https (http is allowed to this machine, or with allowInsecureHttp: true)",
+            ));
         }
         Ok(Self { client_id, redirect_uri, looker_url: looker.site().to_owned() })
     }
@@ -167,7 +184,12 @@ pub fn start<V>(auth: &Auth, challenge_and_state: Option<(String, String)>) -> R
 pub fn sign_in<V: Value>(auth: &Auth, redirect: &V, pending: &V) -> Result<Op, Error<V>> {
     app_of(auth, "completeOAuthLogin()")?;
     if redirect.kind() != Kind::Object {
-        return Err(ArgumentError::type_error("", "url", "must be the URL Looker sent the browser back to (location.href)").into());
+        return Err(ArgumentError::type_error(
+            "",
+            "url",
+            "must be the URL Looker sent the browser back to (location.href)",
+        )
+        .into());
     }
     let (code, verifier) = read_redirect(redirect, Pending::read(pending))?;
     Ok(Op::SignIn { code, verifier })
@@ -206,14 +228,23 @@ fn token_request(base: &ApiBase, form: Query) -> Request {
 
 /// `DELETE /api/logout`: ends the grant (its refresh token too).
 pub fn logout(base: &ApiBase) -> Request {
-    Request { method: Method::Delete, url: text!(base.site(), "/api/logout"), body: None, authenticated: true, expect: Expect::Json }
+    Request {
+        method: Method::Delete,
+        url: text!(base.site(), "/api/logout"),
+        body: None,
+        authenticated: true,
+        expect: Expect::Json,
+    }
 }
 
 /// The tokens of a token endpoint's answer: access token, its lifetime in
 /// seconds, refresh token. A refusal (`{ error, error_description }`, 400)
 /// is a `LookerOAuthError` with Looker's code; `signing_in` says whether it
 /// was the code's redemption (else a refresh, whose refusal means: sign in again).
-pub fn tokens_from<V: Value>(answer: Answer<V>, signing_in: bool) -> Result<(String, Option<f64>, Option<String>), Error<V>> {
+pub fn tokens_from<V: Value>(
+    answer: Answer<V>,
+    signing_in: bool,
+) -> Result<(String, Option<f64>, Option<String>), Error<V>> {
     let status = answer.head.status;
     if matches!(status, 400 | 401) {
         let said = |name| match &answer.body {
@@ -224,7 +255,15 @@ pub fn tokens_from<V: Value>(answer: Answer<V>, signing_in: bool) -> Result<(Str
         let description = said("error_description").map_or(String::new(), |d| text!(" (", d, ")"));
         return Err(match signing_in {
             true => Error::OAuth { message: text!("Looker refused the sign-in's code: ", code, description), code },
-            false => failure("sign_in_required", text!("the sign-in has ended: Looker refused its refresh token: ", code, description, "; sign in again with startOAuthLogin()")),
+            false => failure(
+                "sign_in_required",
+                text!(
+                    "the sign-in has ended: Looker refused its refresh token: ",
+                    code,
+                    description,
+                    "; sign in again with startOAuthLogin()"
+                ),
+            ),
         });
     }
     let body = answer.checked(&schema::ACCESS_TOKEN, "AccessToken")?;
@@ -243,7 +282,13 @@ mod tests {
     use serde_json::{json, Value as Json};
 
     fn app() -> OAuthApp {
-        OAuthApp::new("web-app".into(), "https://app.example.com/signed-in?x=1".into(), "https://acme.looker.com/", false).unwrap()
+        OAuthApp::new(
+            "web-app".into(),
+            "https://app.example.com/signed-in?x=1".into(),
+            "https://acme.looker.com/",
+            false,
+        )
+        .unwrap()
     }
 
     fn pending() -> Option<Pending> {
@@ -260,12 +305,19 @@ mod tests {
 
     #[test]
     fn the_app_is_checked() {
-        let new = |id: &str, redirect: &str, looker: &str| OAuthApp::new(id.into(), redirect.into(), looker, false).map(|_| ()).unwrap_err().message();
+        let new = |id: &str, redirect: &str, looker: &str| {
+            OAuthApp::new(id.into(), redirect.into(), looker, false).map(|_| ()).unwrap_err().message()
+        };
         assert!(new("", "https://a", "https://b").starts_with("options.oauth.clientId"));
         assert!(new("x", "/relative", "https://b").starts_with("options.oauth.redirectUri"));
         assert!(new("x", "https://a", "acme.looker.com").starts_with("options.oauth.lookerUrl"));
         assert!(new("x", "https://a", "http://acme.looker.com").contains("https"));
-        assert_eq!(OAuthApp::new("x".into(), "http://localhost:8080/".into(), "http://127.0.0.1:9999", false).unwrap().looker_url, "http://127.0.0.1:9999");
+        assert_eq!(
+            OAuthApp::new("x".into(), "http://localhost:8080/".into(), "http://127.0.0.1:9999", false)
+                .unwrap()
+                .looker_url,
+            "http://127.0.0.1:9999"
+        );
     }
 
     #[test]
@@ -273,7 +325,10 @@ mod tests {
     fn a_redirect_is_checked_before_any_request() {
         // The parameters as js/client.js reads them with URL.
         let read = |url: &str, pending: Option<Pending>| {
-            let params: serde_json::Map<String, Json> = url.split_once('?').map_or("", |(_, query)| query).split('&')
+            let params: serde_json::Map<String, Json> = url
+                .split_once('?')
+                .map_or("", |(_, query)| query)
+                .split('&')
                 .filter_map(|pair| pair.split_once('='))
                 .map(|(key, value)| (key.to_owned(), json!(value.replace('+', " ").replace("%2B", "+"))))
                 .collect();
@@ -283,17 +338,36 @@ mod tests {
             Error::OAuth { code, .. } => code,
             other => panic!("{other:?}"),
         };
-        assert_eq!(read("https://app.example.com/signed-in?code=c%2B1&state=st8", pending()), Ok(("c+1".into(), "v".repeat(43))));
-        assert_eq!(code_of(read("https://app.example.com/?error=access_denied&state=st8", pending()).unwrap_err()), "access_denied");
-        assert_eq!(code_of(read("https://app.example.com/?code=c&state=other", pending()).unwrap_err()), "state_mismatch");
+        assert_eq!(
+            read("https://app.example.com/signed-in?code=c%2B1&state=st8", pending()),
+            Ok(("c+1".into(), "v".repeat(43)))
+        );
+        assert_eq!(
+            code_of(read("https://app.example.com/?error=access_denied&state=st8", pending()).unwrap_err()),
+            "access_denied"
+        );
+        assert_eq!(
+            code_of(read("https://app.example.com/?code=c&state=other", pending()).unwrap_err()),
+            "state_mismatch"
+        );
         // An error is believed only with the state this tab sent.
-        assert_eq!(code_of(read("https://app.example.com/?error=access_denied&state=forged", pending()).unwrap_err()), "state_mismatch");
-        assert_eq!(code_of(read("https://app.example.com/?error=access_denied&state=st8", None).unwrap_err()), "no_login_pending");
+        assert_eq!(
+            code_of(read("https://app.example.com/?error=access_denied&state=forged", pending()).unwrap_err()),
+            "state_mismatch"
+        );
+        assert_eq!(
+            code_of(read("https://app.example.com/?error=access_denied&state=st8", None).unwrap_err()),
+            "no_login_pending"
+        );
         assert_eq!(code_of(read("https://app.example.com/?code=c", pending()).unwrap_err()), "state_mismatch");
         assert_eq!(code_of(read("https://app.example.com/?state=st8", pending()).unwrap_err()), "missing_code");
         // A code replayed after the sign-in used it: nothing is pending any more.
         assert_eq!(code_of(read("https://app.example.com/?code=c&state=st8", None).unwrap_err()), "no_login_pending");
-        let denied = read("https://app.example.com/?error=access_denied&error_description=The+user+said+no&state=st8", pending()).unwrap_err();
+        let denied = read(
+            "https://app.example.com/?error=access_denied&error_description=The+user+said+no&state=st8",
+            pending(),
+        )
+        .unwrap_err();
         assert_eq!(denied.message(), "sign-in with Looker was denied (The user said no)");
     }
 
@@ -313,12 +387,17 @@ mod tests {
 
     #[test]
     fn token_answers() {
-        let answer = |status: u16, body: Json| Answer { head: Head { status, ..Head::default() }, body: AnswerBody::Json(body) };
-        let ok = answer(200, json!({"access_token": "a", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "r"}));
+        let answer =
+            |status: u16, body: Json| Answer { head: Head { status, ..Head::default() }, body: AnswerBody::Json(body) };
+        let ok =
+            answer(200, json!({"access_token": "a", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "r"}));
         assert_eq!(tokens_from(ok, true), Ok(("a".into(), Some(3600.0), Some("r".into()))));
         let refused = || answer(400, json!({"error": "invalid_grant", "error_description": "code used"}));
         let Err(Error::OAuth { code, message }) = tokens_from(refused(), true) else { panic!() };
-        assert_eq!((code.as_str(), message.as_str()), ("invalid_grant", "Looker refused the sign-in's code: invalid_grant (code used)"));
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("invalid_grant", "Looker refused the sign-in's code: invalid_grant (code used)")
+        );
         let Err(Error::OAuth { code, message }) = tokens_from(refused(), false) else { panic!() };
         assert_eq!(code, "sign_in_required");
         assert!(message.contains("startOAuthLogin()"));

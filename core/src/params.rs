@@ -3,7 +3,6 @@
 //! surface reads: the CLI, the demo page and the sandbox through
 //! `js/render-kinds.js`, which a test here keeps equal to this module.
 
-
 /// The largest width or height this client asks Looker for, in pixels.
 pub const MAX_DIMENSION: u32 = 16_384;
 
@@ -187,15 +186,33 @@ mod tests {
             let formats: Vec<&str> = kind.formats().iter().map(|f| f.as_str()).collect();
             let (width, height) = kind.default_size();
             kinds.push_str(&text!(
-                "    { kind: '", kind.name(), "', idName: '", kind.id_name(), "', path: '", kind.path(),
-                "', noun: '", kind.noun(), "', formats: ", list(&formats), ", defaultFormat: '",
-                kind.default_format().as_str(), "', defaultWidth: ", width, ", defaultHeight: ", height, " },\n"
+                "    { kind: '",
+                kind.name(),
+                "', idName: '",
+                kind.id_name(),
+                "', path: '",
+                kind.path(),
+                "', noun: '",
+                kind.noun(),
+                "', formats: ",
+                list(&formats),
+                ", defaultFormat: '",
+                kind.default_format().as_str(),
+                "', defaultWidth: ",
+                width,
+                ", defaultHeight: ",
+                height,
+                " },\n"
             ));
         }
         let mut formats = String::new();
         for format in ResultFormat::ALL {
             formats.push_str(&text!(
-                "    { format: '", format.as_str(), "', contentType: '", format.content_type(), "' },\n"
+                "    { format: '",
+                format.as_str(),
+                "', contentType: '",
+                format.content_type(),
+                "' },\n"
             ));
         }
         text!(
@@ -207,11 +224,21 @@ mod tests {
             "  return Object.freeze(value);\n",
             "};\n\n",
             "export const renderKinds = deepFreeze({\n",
-            "  kinds: [\n", kinds, "  ],\n",
-            "  formats: [\n", formats, "  ],\n",
-            "  pdfPaperSizes: ", list(&PDF_PAPER_SIZES), ",\n",
-            "  dashboardStyles: ", list(&DASHBOARD_STYLES), ",\n",
-            "  maxDimension: ", MAX_DIMENSION, ",\n",
+            "  kinds: [\n",
+            kinds,
+            "  ],\n",
+            "  formats: [\n",
+            formats,
+            "  ],\n",
+            "  pdfPaperSizes: ",
+            list(&PDF_PAPER_SIZES),
+            ",\n",
+            "  dashboardStyles: ",
+            list(&DASHBOARD_STYLES),
+            ",\n",
+            "  maxDimension: ",
+            MAX_DIMENSION,
+            ",\n",
             "});\n"
         )
     }

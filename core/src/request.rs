@@ -286,9 +286,11 @@ mod tests {
 
     #[test]
     fn create_paths_follow_the_spec() {
-        for (kind, path) in
-            [(RenderKind::Look, "looks"), (RenderKind::Query, "queries"), (RenderKind::DashboardElement, "dashboard_elements")]
-        {
+        for (kind, path) in [
+            (RenderKind::Look, "looks"),
+            (RenderKind::Query, "queries"),
+            (RenderKind::DashboardElement, "dashboard_elements"),
+        ] {
             let request = create_render_task(&base(), &create(kind, ResultFormat::Png));
             assert_eq!(
                 request.url,

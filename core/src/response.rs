@@ -112,18 +112,20 @@ impl<V: Value> Answer<V> {
             Body::Json(value) if value.kind() == Kind::Object => Some(value),
             _ => None,
         };
-        let property = |name: &'static str, shape_ok: fn(&V) -> bool| {
-            looker.and_then(|value| value.field(name)).filter(&shape_ok)
-        };
+        let property =
+            |name: &'static str, shape_ok: fn(&V) -> bool| looker.and_then(|value| value.field(name)).filter(&shape_ok);
         let documentation_url = property("documentation_url", |v| v.kind() == Kind::String);
         let errors = property("errors", |v| {
-            v.kind() == Kind::Array && v.items().iter().all(|item| schema::check(&schema::VALIDATION_ERROR_DETAIL, item).is_ok())
+            v.kind() == Kind::Array
+                && v.items().iter().all(|item| schema::check(&schema::VALIDATION_ERROR_DETAIL, item).is_ok())
         });
         let looker_message = looker.and_then(|value| schema::string_of(value, "message")).filter(|m| !m.is_empty());
         let body = match (&looker_message, &self.body) {
             (Some(_), _) => None,
             (None, Body::Json(_)) => Some("the body has no Looker message".to_owned()),
-            (None, Body::NotJson(len)) => Some(text!("the body (", self.head.describe_body(*len), ") is not a Looker error")),
+            (None, Body::NotJson(len)) => {
+                Some(text!("the body (", self.head.describe_body(*len), ") is not a Looker error"))
+            }
             (None, Body::Bytes(_)) => Some("the body is not a Looker error".to_owned()),
             (None, Body::TooLarge(limit)) => Some(text!("the body is larger than ", *limit, " bytes")),
         };
@@ -283,10 +285,14 @@ mod tests {
             head: Head { status: 200, content_type: Some(json!("text/html")), retry_after_ms: None },
             body: Body::NotJson(512),
         };
-        let Error::Response { problem: message, .. } = html.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
+        let Error::Response { problem: message, .. } = html.checked(&RENDER_TASK, "RenderTask").unwrap_err() else {
+            panic!()
+        };
         assert!(message.contains("text/html, 512 bytes"), "{message}");
         let huge = Answer::<Json> { head: head(200), body: Body::TooLarge(MAX_JSON_BYTES) };
-        let Error::Response { problem: message, .. } = huge.checked(&RENDER_TASK, "RenderTask").unwrap_err() else { panic!() };
+        let Error::Response { problem: message, .. } = huge.checked(&RENDER_TASK, "RenderTask").unwrap_err() else {
+            panic!()
+        };
         assert!(message.contains("larger than 1048576 bytes"), "{message}");
     }
 
@@ -313,7 +319,10 @@ mod tests {
             body: Body::NotJson(100),
         };
         let error = Error::Api(gateway.api_error()).in_context(&|| "get render task 1".into());
-        assert_eq!(error.message(), "get render task 1: 502 Bad Gateway; the body (text/html, 100 bytes) is not a Looker error");
+        assert_eq!(
+            error.message(),
+            "get render task 1: 502 Bad Gateway; the body (text/html, 100 bytes) is not a Looker error"
+        );
         let Error::Api(error) = error else { panic!() };
         assert_eq!(error.documentation_url, None);
         let error = answer(599, r#"{"message":null,"documentation_url":"https://d"}"#).api_error();

@@ -6,7 +6,10 @@
 /// Options other Looker clients take that have no equal here, with what to
 /// say instead: keyed by their normalized name (see [`normalized`]).
 const NOTES: &[(&str, &str)] = &[
-    ("verifyssl", "certificates are always checked; plain http is only used for this machine, or with allowInsecureHttp: true"),
+    (
+        "verifyssl",
+        "certificates are always checked; plain http is only used for this machine, or with allowInsecureHttp: true",
+    ),
     ("apiversion", "looker-render speaks Looker API 4.0"),
     ("agenttag", "requests carry no agent tag of their own"),
 ];

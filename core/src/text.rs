@@ -182,7 +182,6 @@ pub fn put_number(value: f64, out: &mut String) {
 #[cfg(test)]
 mod tests {
 
-
     #[test]
     fn pieces_join_without_fmt() {
         let name = String::from("width");

@@ -35,7 +35,8 @@ impl ApiBase {
         if rest.bytes().any(|b| b == b'?' || b == b'#') {
             return Err(invalid("it has a query or fragment"));
         }
-        let (authority, path) = rest.split_at_checked(byte_position(rest, b'/').unwrap_or(rest.len())).unwrap_or((rest, ""));
+        let (authority, path) =
+            rest.split_at_checked(byte_position(rest, b'/').unwrap_or(rest.len())).unwrap_or((rest, ""));
         if byte_position(authority, b'@').is_some() {
             return Err(invalid("credentials do not belong in the URL"));
         }
@@ -108,7 +109,11 @@ fn is_loopback(host: &str) -> bool {
     let mut octets = 0;
     for octet in crate::text::split_ascii(rest, b'.') {
         octets += 1;
-        if octet.is_empty() || octet.len() > 3 || !octet.bytes().all(|b| b.is_ascii_digit()) || octet.parse::<u16>().map_or(true, |n| n > 255) {
+        if octet.is_empty()
+            || octet.len() > 3
+            || !octet.bytes().all(|b| b.is_ascii_digit())
+            || octet.parse::<u16>().map_or(true, |n| n > 255)
+        {
             return false;
         }
     }
@@ -215,9 +220,15 @@ mod tests {
 
     #[test]
     fn base_url_must_be_http() {
-        for url in
-            ["", "acme.looker.com", "ftp://acme.looker.com", "https://", "https://:443", "https://a.com?x=1", "https://u:p@a.com"]
-        {
+        for url in [
+            "",
+            "acme.looker.com",
+            "ftp://acme.looker.com",
+            "https://",
+            "https://:443",
+            "https://a.com?x=1",
+            "https://u:p@a.com",
+        ] {
             let error = ApiBase::parse(url).unwrap_err();
             assert!(!error.range && error.message().starts_with("baseUrl must be an http(s) URL"), "{url:?}");
         }
@@ -230,9 +241,13 @@ mod tests {
         {
             assert!(ApiBase::parse(url).unwrap().is_loopback(), "{url}");
         }
-        for url in
-            ["http://127.0.0.1.evil.com", "http://localhost.evil.com", "http://10.0.0.1", "http://[::2]", "http://128.0.0.1"]
-        {
+        for url in [
+            "http://127.0.0.1.evil.com",
+            "http://localhost.evil.com",
+            "http://10.0.0.1",
+            "http://[::2]",
+            "http://128.0.0.1",
+        ] {
             assert!(!ApiBase::parse(url).unwrap().is_loopback(), "{url}");
         }
     }
