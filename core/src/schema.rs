@@ -42,30 +42,39 @@ impl Shape {
 /// parameter leaves some out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Schema {
-    /// The properties' names.
-    pub names: &'static [&'static str],
-    /// Their shapes, by the same index.
-    pub shapes: &'static [Shape],
+    names: &'static [&'static str],
+    shapes: &'static [Shape],
 }
 
+/// The most properties a schema has: the check reads their kinds at once,
+/// into an array of this length.
+pub const MAX_FIELDS: usize = 24;
+
 impl Schema {
+    /// A schema of `names` and their `shapes`, by the same index. Built in a
+    /// constant, a schema of more than [`MAX_FIELDS`] properties, or of
+    /// lists of different lengths, does not compile.
+    pub const fn new(names: &'static [&'static str], shapes: &'static [Shape]) -> Self {
+        assert!(names.len() <= MAX_FIELDS && names.len() == shapes.len(), "a schema's lists differ or are too long");
+        Self { names, shapes }
+    }
+
+    /// The properties' names.
+    pub fn names(&self) -> &'static [&'static str] {
+        self.names
+    }
+
     /// Each property's name and shape.
     pub fn fields(&self) -> impl Iterator<Item = (&'static str, Shape)> + '_ {
         self.names.iter().copied().zip(self.shapes.iter().copied())
     }
 }
 
-/// The most properties a schema has: the check keeps their kinds on the stack.
-pub const MAX_FIELDS: usize = 24;
-
-/// A schema from one list of `"name": Shape` pairs; one of more than
-/// [`MAX_FIELDS`] properties does not compile.
+/// A schema from one list of `"name": Shape` pairs.
 macro_rules! schema {
-    ($($name:literal: $shape:ident),* $(,)?) => {{
-        const NAMES: &[&str] = &[$($name),*];
-        assert!(NAMES.len() <= MAX_FIELDS, "a schema of more than MAX_FIELDS properties");
-        Schema { names: NAMES, shapes: &[$(Shape::$shape),*] }
-    }};
+    ($($name:literal: $shape:ident),* $(,)?) => {
+        Schema::new(&[$($name),*], &[$(Shape::$shape),*])
+    };
 }
 
 /// Looker's `RenderTask` ([`crate::models::RenderTask`]).
@@ -151,8 +160,7 @@ pub fn check<V: Value>(schema: &Schema, value: &V) -> Result<(), Mismatch> {
     // once; a value is only read for the few that look inside (whole
     // numbers, objects, arrays).
     let mut kinds = [Kind::Undefined; MAX_FIELDS];
-    let kinds = kinds.get_mut(..schema.names.len()).unwrap_or_default();
-    value.field_kinds(schema.names, kinds);
+    value.field_kinds(schema.names, &mut kinds);
     for ((name, shape), &kind) in schema.fields().zip(kinds.iter()) {
         let fits = match shape {
             _ if kind == Kind::Undefined => true,
@@ -266,7 +274,6 @@ mod tests {
     }
 
     fn agree<T: DeserializeOwned>(schema: &Schema, required: &[&str]) {
-        assert_eq!(schema.names.len(), schema.shapes.len());
         for (name, _) in schema.fields() {
             for sample in samples() {
                 let mut object = serde_json::Map::new();

@@ -63,11 +63,13 @@ pub trait Value: Clone {
     fn field_kind(&self, name: &'static str) -> Kind {
         self.field(name).map_or(Kind::Undefined, |value| value.kind())
     }
-    /// The kinds of the fields `names` of an object, into `kinds` by the same
-    /// index (`Undefined` when missing): [`Value::field_kind`] of each, which
-    /// an implementation may answer in one read (the wasm build: one call
-    /// into JS for a whole schema instead of one per property).
-    fn field_kinds(&self, names: &'static [&'static str], kinds: &mut [Kind]) {
+    /// The kinds of the fields `names` of an object (a schema's: at most
+    /// [`MAX_FIELDS`](crate::schema::MAX_FIELDS), which `Schema::new` holds
+    /// them to), into `kinds` by the same index (`Undefined` when missing):
+    /// [`Value::field_kind`] of each, which an implementation may answer in
+    /// one read (the wasm build: one call into JS for a whole schema instead
+    /// of one per property).
+    fn field_kinds(&self, names: &'static [&'static str], kinds: &mut [Kind; crate::schema::MAX_FIELDS]) {
         for (name, kind) in names.iter().zip(kinds) {
             *kind = self.field_kind(name);
         }
