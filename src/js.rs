@@ -109,17 +109,17 @@ fn with_name<T>(name: &'static str, f: impl FnOnce(&JsValue) -> T) -> T {
     })
 }
 
-/// The JS array of a schema's names, made once.
-fn name_list(names: &'static [&'static str]) -> JsValue {
+/// Calls `f` with the JS array of a schema's names, made once.
+fn with_name_list<T>(names: &'static [&'static str], f: impl FnOnce(&JsValue) -> T) -> T {
     NAME_LISTS.with(|lists| {
         let mut lists = lists.borrow_mut();
         let address = names.as_ptr() as usize;
-        if let Some((_, list)) = lists.iter().find(|(known, _)| *known == address) {
-            return list.clone();
-        }
-        let list: JsValue = names.iter().map(|name| JsValue::from_str(name)).collect::<Array>().into();
-        lists.push((address, list.clone()));
-        list
+        let known = lists.iter().position(|(known, _)| *known == address);
+        let at = known.unwrap_or_else(|| {
+            lists.push((address, names.iter().map(|name| JsValue::from_str(name)).collect::<Array>().into()));
+            lists.len() - 1
+        });
+        f(&lists[at].1)
     })
 }
 
@@ -163,7 +163,7 @@ impl Value for Js {
         // `kindsAt` writes a kind per name; a schema has no more than the
         // array holds (`Schema::new`).
         let mut codes = [0u8; MAX_FIELDS];
-        kinds_at(&self.0, &name_list(names), &mut codes);
+        with_name_list(names, |list| kinds_at(&self.0, list, &mut codes));
         for (kind_of_field, code) in kinds.iter_mut().zip(codes) {
             *kind_of_field = kind(code);
         }

@@ -1025,6 +1025,29 @@ mod tests {
         Client::new(config(auth), Session::default(), 7)
     }
 
+    /// What the test server sees of `request` sent at `at`: the token without its scheme.
+    fn seen_by_server(request: &Request, authorization: Option<String>, at: f64) -> Seen {
+        let token =
+            authorization.map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
+        Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at }
+    }
+
+    /// The event of the test server's `reply` to `request`, arriving at `at`:
+    /// as the driver reads it, bytes for a 200 to a request that expects bytes.
+    fn answer_event(reply: Reply, request: &Request, at: f64) -> Event<Json> {
+        match reply {
+            Reply::NoAnswer => Event::NoAnswer(None),
+            Reply::Answer(code, retry_after, body) => {
+                let body = match (body, request.expect) {
+                    (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => Body::Bytes(value),
+                    (body, _) => body,
+                };
+                let head = Head::new(code, Some(json!("application/json")), retry_after, at);
+                Event::Answer(Answer { head, body })
+            }
+        }
+    }
+
     /// Runs `op` to the end: each request takes 1 ms, sleeps advance the clock.
     struct Run {
         result: Result<Output<Json>, Error<Json>>,
@@ -1044,26 +1067,11 @@ mod tests {
         for _ in 0..1000 {
             event = match call.step(client, event, now) {
                 Step::Send { request, authorization, .. } => {
-                    let token = authorization
-                        .map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
                     now += 1.0;
-                    let request_seen =
-                        Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
+                    let request_seen = seen_by_server(&request, authorization, now);
                     let reply = server(&request_seen, seen.len());
                     seen.push(request_seen);
-                    match reply {
-                        Reply::NoAnswer => Event::NoAnswer(None),
-                        Reply::Answer(code, retry_after, body) => {
-                            let body = match (body, request.expect) {
-                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => {
-                                    Body::Bytes(value)
-                                }
-                                (body, _) => body,
-                            };
-                            let head = Head::new(code, Some(json!("application/json")), retry_after, now);
-                            Event::Answer(Answer { head, body })
-                        }
-                    }
+                    answer_event(reply, &request, now)
                 }
                 Step::Sleep(ms) => {
                     sleeps.push(ms);
@@ -1109,28 +1117,10 @@ mod tests {
             client.session.take_settled();
             let (next_at, next) = match step {
                 Step::Send { request, authorization, .. } => {
-                    let token = authorization
-                        .map(|header| header.split_once(' ').map_or(header.clone(), |(_, token)| token.to_owned()));
-                    let request_seen =
-                        Seen { method: request.method, path: path_of(&request.url).to_owned(), token, at: now };
+                    let request_seen = seen_by_server(&request, authorization, now);
                     let reply = server(&request_seen);
                     seen.push(request_seen);
-                    let event = match reply {
-                        Reply::NoAnswer => Event::NoAnswer(None),
-                        Reply::Answer(code, retry_after, body) => {
-                            let body = match (body, request.expect) {
-                                (Body::Json(value), crate::request::Expect::Bytes(_)) if code == 200 => {
-                                    Body::Bytes(value)
-                                }
-                                (body, _) => body,
-                            };
-                            Event::Answer(Answer {
-                                head: Head::new(code, Some(json!("application/json")), retry_after, now + 1.0),
-                                body,
-                            })
-                        }
-                    };
-                    (now + 1.0, Some(event))
+                    (now + 1.0, Some(answer_event(reply, &request, now + 1.0)))
                 }
                 Step::Sleep(ms) => (now + ms, Some(Event::Woke)),
                 Step::Progress(_) => (now, Some(Event::Woke)),
