@@ -162,6 +162,31 @@ test('an AbortSignal aborts the fetch with its reason', async () => {
   assert.equal((await client.renderTask(success.id)).id, success.id);
 });
 
+test('with timeoutMs: Infinity a request carries the caller\'s signal or none, and the caller can still abort it', async () => {
+  const signals = [];
+  const spy = (url, init) => {
+    signals.push(init.signal);
+    return fetch(url, init);
+  };
+  // The default deadline gives each request a signal of its own.
+  const bounded = new LookerClient({ baseUrl: sb.url, accessToken: sb.token, fetch: spy });
+  await bounded.renderTask(success.id);
+  assert.ok(signals.pop() instanceof AbortSignal);
+  const unbounded = new LookerClient({ baseUrl: sb.url, accessToken: sb.token, timeoutMs: Infinity, fetch: spy });
+  assert.equal((await unbounded.renderTask(success.id)).id, success.id);
+  assert.equal(signals.pop(), undefined);
+  const controller = new AbortController();
+  assert.equal((await unbounded.renderTask(success.id, { signal: controller.signal })).id, success.id);
+  assert.equal(signals.pop(), controller.signal);
+  sb.addFault({ path: '^/render_tasks/', fault: 'stall-headers' });
+  const pending = unbounded.renderTask(success.id, { signal: controller.signal });
+  setTimeout(() => controller.abort(new Error('user gave up')), 50);
+  await assert.rejects(pending, { message: 'user gave up' });
+  // A wait's own deadline still ends the requests inside it.
+  sb.addFault({ path: '^/render_tasks/', fault: 'stall-headers' });
+  await assert.rejects(unbounded.waitForRenderTask(success.id, { timeoutMs: 200 }), { name: 'RenderTimeoutError' });
+});
+
 test('an injected fetch is used instead of the global one', async () => {
   const seen = [];
   const c = new LookerClient({
