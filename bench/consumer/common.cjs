@@ -66,6 +66,24 @@ async function concurrent(n, inFlight, call) {
 }
 
 /**
+ * Runs each of `calls` (named variants of one call) in four blocks that
+ * alternate between them, sequentially and then `inFlight` at a time, n
+ * calls per variant in all: each variant's mean over its blocks of the
+ * median latency and the CPU per call, { name: { seq, par } }.
+ */
+async function alternating(n, inFlight, calls) {
+  const block = Math.ceil(n / 4);
+  const runs = Object.fromEntries(Object.keys(calls).map((name) => [name, { seq: [], par: [] }]));
+  for (let i = 0; i < 4; i++) {
+    for (const [name, call] of Object.entries(calls)) runs[name].seq.push(await sequential(block, call));
+    for (const [name, call] of Object.entries(calls)) runs[name].par.push(await concurrent(block, inFlight, call));
+  }
+  const mean = (list, key) => list.reduce((sum, x) => sum + x[key], 0) / list.length;
+  const warm = (list) => ({ medianMs: mean(list, 'medianMs'), cpuUsPerCall: mean(list, 'cpuUsPerCall') });
+  return Object.fromEntries(Object.entries(runs).map(([name, { seq, par }]) => [name, { seq: warm(seq), par: warm(par) }]));
+}
+
+/**
  * Runs `call` `n` times, one after another, with no per-call clock: wall
  * time and the process's CPU time (user + system, all threads) per call, µs.
  */
@@ -169,6 +187,6 @@ function jsonResponse(body) {
 }
 
 module.exports = {
-  params, report, fail, sleep, sequential, concurrent, loop, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, batchRequests, batchResult,
+  params, report, fail, sleep, sequential, concurrent, alternating, loop, pool, peakRss, idleRss, holdWaits, pollSample, finishedAt, batchRequests, batchResult,
   jsonResponse, performance,
 };

@@ -3,7 +3,7 @@
 //   node floor.mjs '<json params from bench/run.mjs>'
 import common from './common.cjs';
 
-const { params, report, fail, sleep, sequential, concurrent, loop, pool, idleRss, holdWaits, jsonResponse, performance } = common;
+const { params, report, fail, sleep, sequential, concurrent, alternating, loop, pool, idleRss, holdWaits, jsonResponse, performance } = common;
 const p = params();
 const api = `${p.url}/api/4.0`;
 const headers = { authorization: `token ${p.token}` };
@@ -35,16 +35,9 @@ const sections = {
     const seq = await sequential(p.n, () => renderTask(p.taskId));
     const par = await concurrent(p.n, p.inFlight, () => renderTask(p.taskId));
     // What a deadline costs: after the passes above (so both sides are as
-    // warm), alternating blocks without and with one, n calls each in all.
-    const block = Math.ceil(p.n / 4);
-    const blocks = { bare: [], deadline: [] };
-    for (let i = 0; i < 4; i++) {
-      blocks.bare.push(await sequential(block, () => renderTask(p.taskId)));
-      blocks.deadline.push(await sequential(block, () => renderTaskWithDeadline(p.taskId)));
-    }
-    const mean = (list, key) => list.reduce((sum, x) => sum + x[key], 0) / list.length;
-    const warm = (list) => ({ medianMs: mean(list, 'medianMs'), cpuUsPerCall: mean(list, 'cpuUsPerCall') });
-    return { seq, par, warmBare: warm(blocks.bare), warmDeadline: warm(blocks.deadline) };
+    // warm), alternating blocks without and with one.
+    const warm = await alternating(p.n, p.inFlight, { bare: () => renderTask(p.taskId), deadline: () => renderTaskWithDeadline(p.taskId) });
+    return { seq, par, warm };
   },
 
   async decode() {

@@ -3,7 +3,7 @@
 import common from './common.cjs';
 
 const {
-  params, report, fail, sequential, concurrent, loop, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
+  params, report, fail, sequential, concurrent, alternating, loop, pool, idleRss, holdWaits, pollSample, batchRequests, batchResult, jsonResponse, performance,
 } = common;
 const p = params();
 
@@ -20,7 +20,14 @@ const sections = {
     for (let i = 0; i < p.warmup; i++) await looker.renderTask(p.taskId);
     const seq = await sequential(p.n, () => looker.renderTask(p.taskId));
     const par = await concurrent(p.n, p.inFlight, () => looker.renderTask(p.taskId));
-    return { seq, par };
+    // The same with no deadline per request (timeoutMs: Infinity: fetch gets
+    // no signal), in blocks alternating with the default, as the floor's.
+    const unbounded = client({ timeoutMs: Infinity });
+    for (let i = 0; i < p.warmup; i++) await unbounded.renderTask(p.taskId);
+    const warm = await alternating(p.n, p.inFlight, {
+      bare: () => unbounded.renderTask(p.taskId), deadline: () => looker.renderTask(p.taskId),
+    });
+    return { seq, par, warm };
   },
 
   async decode() {
