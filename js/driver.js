@@ -3,7 +3,7 @@
 // call ends: core/src/call.rs); this loop only does it, with fetch and
 // timers, and feeds back what happened. src/lib.rs starts it for each call.
 
-// The events the core's `Call::step` takes (src/call.rs reads these numbers).
+// The events the core's `Call::step` takes (src/lib.rs reads these numbers).
 const START = 0;
 const ANSWER = 1;
 const NO_ANSWER = 2;

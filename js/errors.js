@@ -1,5 +1,5 @@
 // The errors looker-render rejects with. Plain classes in JS so that
-// `instanceof` works for callers; the wasm layer constructs them (js/io.js).
+// `instanceof` works for callers; the wasm layer constructs them (js/values.js).
 // Their TypeScript declarations are generated from this file's JSDoc by the
 // build (tsc), so each class is documented here, once.
 //

@@ -29,7 +29,7 @@ export interface LookerClientOptions {
   allowInsecureHttp?: boolean;
   /** The `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
-  /** Deadline of each call in milliseconds, retries and body included (default 120000). */
+  /** Deadline of each call in milliseconds, retries and body included (default 120000); `Infinity` for none (requests then carry only the caller's `signal`). */
   timeoutMs?: number;
   /** How many times a failed request may be repeated (default 3). Reads repeat on 429, 502, 503, 504 and network errors; creates only on 429. */
   maxRetries?: number;
