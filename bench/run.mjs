@@ -546,7 +546,7 @@ async function size() {
   targets.push({
     target: 'looker-render/inline entry, gzip ≤ 40 KiB',
     met: kb(progs.oursInline.gzip) <= 40,
-    measured: `${fmt(kb(progs.oursInline.gzip), 1)} KiB for the render job's esbuild bundle (min.) through it, the .wasm inside as base64 `
+    measured: `${fmt(kb(progs.oursInline.gzip), 1)} KiB for the render job's esbuild bundle (min.) through it, the .wasm inside as a string of one character per byte `
       + `(web/inline.js as published, unminified, without the glue it imports: ${fmt(kb(shipped.find((f) => f.name === 'web/inline.js').gzip), 1)} KiB)`,
   });
 }

@@ -155,16 +155,39 @@ export const LookerClient = lookerClientClass(Core);
 export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
 `);
 
-// looker-render/inline: the same exports with the wasm inside the JS (base64)
-// and compiled synchronously, so no top-level await, no import.meta and no
-// second file: for one-file classic-script bundles (a Looker extension's
-// bundle.js, IIFE builds). Costs a third more bytes than the .wasm.
+// looker-render/inline: the same exports with the wasm inside the JS and
+// compiled synchronously, so no top-level await, no import.meta and no second
+// file: for one-file classic-script bundles (a Looker extension's bundle.js,
+// IIFE builds). The wasm is a string of one character per byte, in ASCII:
+// bytes from 0x7f escaped (\xNN), NUL as \0, line breaks, quote and
+// backslash escaped, the other control characters as they are (as esbuild
+// prints them). gzip packs that to within a tenth of the .wasm's own size;
+// base64 would cost a third more.
+const wasmLiteral = (bytes) => {
+  let literal = "'";
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte === 0) literal += bytes[i + 1] >= 0x30 && bytes[i + 1] <= 0x39 ? '\\x00' : '\\0';
+    else if (byte === 0x0a) literal += '\\n';
+    else if (byte === 0x0d) literal += '\\r';
+    else if (byte === 0x27 || byte === 0x5c) literal += `\\${String.fromCharCode(byte)}`;
+    else if (byte >= 0x7f) literal += `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else literal += String.fromCharCode(byte);
+  }
+  literal += "'";
+  // The string must read back as exactly the bytes.
+  const read = new Function(`return ${literal};`)();
+  if (read.length !== bytes.length || [...bytes].some((byte, i) => read.charCodeAt(i) !== byte)) throw new Error('the inlined wasm does not read back');
+  return literal;
+};
 writeFileSync(join(pkg, 'web/inline.js'), `// Entry for one-file bundles: the wasm is inlined and instantiated
 // synchronously on import (no top-level await, no import.meta, no fetch).
 import { initSync, Core } from './${crate}.js';
 import { lookerClientClass } from './client.js';
-const base64 = '${readFileSync(join(pkg, 'web', `${crate}_bg.wasm`)).toString('base64')}';
-const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+// The wasm, one character per byte.
+const wasm = ${wasmLiteral(readFileSync(join(pkg, 'web', `${crate}_bg.wasm`)))};
+const bytes = new Uint8Array(wasm.length);
+for (let i = 0; i < wasm.length; i++) bytes[i] = wasm.charCodeAt(i);
 initSync({ module: bytes });
 export const LookerClient = lookerClientClass(Core);
 export { ${errorNames.join(', ')} } from '${errorsModule('web')}';
