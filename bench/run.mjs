@@ -639,6 +639,8 @@ async function browser(sb) {
   const html = Buffer.from('<!doctype html>\n<meta charset="utf-8">\n<title>bench</title>\n<script type="module" src="page.js"></script>\n');
   const sites = {};
   for (const c of ['floor', 'ours', 'sdk']) sites[c] = { 'index.html': html, 'page.js': await bundle(`browser/${c}.js`) };
+  // Besides the table's three: looker-render through its one-file entry.
+  sites.oursInline = { 'index.html': html, 'page.js': await bundle('browser/ours-inline.js') };
   sites.ours['looker_render_bg.wasm'] = readFileSync(join(consumer, 'node_modules/looker-render/web/looker_render_bg.wasm'));
   const server = await startStatic(sites);
   const { chromium } = await import('playwright-core');
@@ -651,11 +653,13 @@ async function browser(sb) {
   const version = instance.version();
   const query = new URLSearchParams({ baseUrl: sb.url, token: sb.token, task: FIXTURE_TASK });
   const res = { floor: [], ours: [], sdk: [] };
+  const inline = [];
   try {
     // The browser's first page starts its network service and more: paid once, by no contender.
     await pageLoad(instance, server, sites.floor, 'warmup', 'floor', query);
     for (let r = 0; r < rounds; r++) {
       for (const c of ['floor', 'ours', 'sdk']) res[c].push(await pageLoad(instance, server, sites[c], `r${r}`, c, query));
+      inline.push(await pageLoad(instance, server, sites.oursInline, `r${r}`, 'oursInline', query));
     }
     log(`browser: ${rounds} rounds done`);
   } finally {
@@ -674,8 +678,12 @@ async function browser(sb) {
     measured: `${fmt(median(first.ours), 1)} ms vs ${fmt(median(first.sdk), 1)} ms = ${fmt(q, 2)}× (floor ${fmt(median(first.floor), 1)} ms, ours ÷ floor ${fmt(median(first.ours) / median(first.floor), 2)}×)`,
   });
   const kib = (b) => fmt(b / 1024, 1);
+  const inlineFirst = inline.map((x) => x.firstMs);
   details.push([
     '### 4b. Cold start in Chromium in detail', '',
+    `Through \`looker-render/inline\` (a fourth page in each round, after the table's three: the .wasm inside the bundle, no second request), `
+      + `page load → first renderTask resolved: ${cell(inlineFirst, 1)} ms, ${fmt(median(inlineFirst) / median(first.sdk), 2)}× @looker/sdk's `
+      + `and ${fmt(median(inlineFirst) / median(first.ours), 2)}× the web entry's; library ready: ${cell(inline.map((x) => x.readyMs), 1)} ms.`, '',
     `${version} (Debian's \`chromium\`, headless, through playwright-core), one browser for the section; each page load in a new browser context `
       + '(its own empty HTTP cache and connections), at URLs new to the browser each round, the files sent with `Cache-Control: no-store` '
       + 'from a static server on 127.0.0.1 (another port than the sandbox, so every API call is cross-origin with a CORS preflight, as from a web app), '
@@ -688,7 +696,7 @@ async function browser(sb) {
     ...Object.entries(sites).map(([c, files]) => {
       const all = Buffer.concat(Object.values(files));
       const each = Object.values(files).reduce((a, b) => a + gz(b), 0);
-      return `| ${LABEL[c]} | ${Object.keys(files).join(', ')} | ${kib(all.length)} | ${kib(each)} |`;
+      return `| ${LABEL[c] ?? 'looker-render/inline'} | ${Object.keys(files).join(', ')} | ${kib(all.length)} | ${kib(each)} |`;
     }),
   ].join('\n'));
 }
