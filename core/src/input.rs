@@ -269,7 +269,8 @@ const OAUTH: Keys = Keys {
 /// Reads the `oauth` option.
 fn oauth_app<V: Value>(value: &V, allow_insecure_http: bool) -> Result<OAuthApp, ArgumentError> {
     let oauth = Object::read(value, "options.oauth", OAUTH)?;
-    let required = |key| oauth.string(key).ok_or(ArgumentError::type_error("options.oauth", key, "is required"));
+    let required =
+        |key| oauth.string(key).ok_or_else(|| ArgumentError::type_error("options.oauth", key, "is required"));
     let (client_id, redirect_uri, looker_url) =
         (required("clientId")?, required("redirectUri")?, required("lookerUrl")?);
     OAuthApp::new(client_id, redirect_uri, &looker_url, allow_insecure_http)
@@ -278,11 +279,13 @@ fn oauth_app<V: Value>(value: &V, allow_insecure_http: bool) -> Result<OAuthApp,
 /// Reads the options of `new LookerClient(options)`.
 pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, ArgumentError> {
     let options = Object::read(options, "options", CLIENT)?;
-    let base_url = options.string("baseUrl").ok_or(ArgumentError::type_error(
-        "options",
-        "baseUrl",
-        "is required: the Looker API host, such as https://acme.looker.com:19999",
-    ))?;
+    let base_url = options.string("baseUrl").ok_or_else(|| {
+        ArgumentError::type_error(
+            "options",
+            "baseUrl",
+            "is required: the Looker API host, such as https://acme.looker.com:19999",
+        )
+    })?;
     let base = ApiBase::parse(&base_url)?;
     let timeout_ms = timeout(options.number("timeoutMs").unwrap_or(DEFAULT_TIMEOUT_MS))?;
     let (access_token, client_id, client_secret) =
@@ -439,10 +442,10 @@ pub fn create_render_task<V: Value>(
 ) -> Result<(Op, Controls<V>), ArgumentError> {
     let options = Object::read(options, "options", CALL)?;
     let id = id(kind.id_name(), id_value)?;
-    let format = format.string().ok_or(ArgumentError::type_error("", "resultFormat", "must be a string"))?;
+    let format = format.string().ok_or_else(|| ArgumentError::type_error("", "resultFormat", "must be a string"))?;
     let format = ResultFormat::for_kind(kind, &format)
         .ok_or_else(|| ArgumentError::range_error("", "resultFormat", kind.format_rule(), Given::Text(format)))?;
-    let number = |key, value: &V| value.number().ok_or(ArgumentError::type_error("", key, "must be a number"));
+    let number = |key, value: &V| value.number().ok_or_else(|| ArgumentError::type_error("", key, "must be a number"));
     let task = CreateRenderTask {
         kind,
         id,
@@ -557,8 +560,9 @@ pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<B
     if id.is_empty() {
         return Err(ArgumentError::type_error("request", kind.id_name(), "must be a non-empty string"));
     }
-    let format =
-        request.string("result_format").ok_or(ArgumentError::type_error("request", "result_format", "is required"))?;
+    let format = request
+        .string("result_format")
+        .ok_or_else(|| ArgumentError::type_error("request", "result_format", "is required"))?;
     let format = ResultFormat::for_kind(kind, &format).ok_or_else(|| {
         ArgumentError::range_error("request", "result_format", kind.format_rule(), Given::Text(format))
     })?;
