@@ -44,9 +44,9 @@ extern "C" {
         settled: bool,
         method: &str,
         url: &str,
-        authorization: Option<String>,
+        authorization: Option<&str>,
         content_type: Option<&str>,
-        body: Option<String>,
+        body: Option<&str>,
         bytes_limit: f64,
         remaining_ms: f64,
     ) -> JsValue;

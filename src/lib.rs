@@ -219,9 +219,9 @@ impl PendingCall {
                     settled,
                     request.method.as_str(),
                     &request.url,
-                    authorization,
+                    authorization.as_deref(),
                     body.map(|body| body.content_type()),
-                    body.map(|body| body.text().to_owned()),
+                    body.map(|body| body.text()),
                     match request.expect {
                         Expect::Bytes(limit) => limit,
                         Expect::Json => -1.0,
