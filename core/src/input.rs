@@ -532,19 +532,18 @@ fn wait_controls_of<V: Value>(options: &Object<V>) -> Result<(f64, Controls<V>),
 
 /// Picks what a render request renders: exactly one of its four ids.
 fn render_target<V: Value>(request: &Object<V>) -> Result<(RenderKind, String), ArgumentError> {
-    let mut given = RenderKind::ALL.into_iter().filter_map(|kind| Some((kind, request.string(kind.id_name())?)));
-    match (given.next(), given.next()) {
-        (Some(target), None) => Ok(target),
-        (None, _) => Err(ArgumentError::type_error(
-            "request",
-            "",
-            "needs one of look_id, query_id, dashboard_id or dashboard_element_id",
-        )),
-        (Some((first, _)), Some((second, _))) => {
-            Err(ArgumentError::type_error("request", "", "must have exactly one id, not both")
-                .given(Given::Both(first.id_name(), second.id_name())))
+    let mut target: Option<(RenderKind, String)> = None;
+    for kind in RenderKind::ALL {
+        let Some(id) = request.string(kind.id_name()) else { continue };
+        if let Some((first, _)) = target {
+            return Err(ArgumentError::type_error("request", "", "must have exactly one id, not both")
+                .given(Given::Both(first.id_name(), kind.id_name())));
         }
+        target = Some((kind, id));
     }
+    target.ok_or_else(|| {
+        ArgumentError::type_error("request", "", "needs one of look_id, query_id, dashboard_id or dashboard_element_id")
+    })
 }
 
 /// A `render()` request, or (with `only`) a `createDashboardRenderTask()` one.
