@@ -83,25 +83,23 @@ impl<V: Value> Answer<V> {
         if !self.head.is_success() {
             return Err(Error::Api(self.api_error()));
         }
-        match self.body {
+        // What is wrong, after one shared "the response is not a RenderTask: ".
+        let problem = match self.body {
             Body::Json(value) => match schema::check(schema, &value) {
-                Ok(()) => Ok(value),
-                Err(mismatch) => Err(Error::response(text!("the response is not a ", what, ": ", mismatch.describe()))),
+                Ok(()) => return Ok(value),
+                Err(mismatch) => mismatch.describe(),
             },
-            Body::NotJson(len) => Err(Error::response(text!(
-                "the response is not a ",
-                what,
-                ": the body (",
-                self.head.describe_body(len),
-                ") is not JSON"
-            ))),
-            Body::Bytes(_) => Err(Error::response(text!("the response is not a ", what, ": the body is not JSON"))),
-            Body::TooLarge(limit) => Err(Error::response(text!(
-                "the response body is larger than ",
-                limit,
-                " bytes, more than any Looker JSON answer"
-            ))),
-        }
+            Body::NotJson(len) => text!("the body (", self.head.describe_body(len), ") is not JSON"),
+            Body::Bytes(_) => "the body is not JSON".to_owned(),
+            Body::TooLarge(limit) => {
+                return Err(Error::response(text!(
+                    "the response body is larger than ",
+                    limit,
+                    " bytes, more than any Looker JSON answer"
+                )))
+            }
+        };
+        Err(Error::response(text!("the response is not a ", what, ": ", problem)))
     }
 
     /// The error a non-2xx answer is, keeping what Looker said when the body is
