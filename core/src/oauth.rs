@@ -49,8 +49,9 @@ impl OAuthApp {
             return Err(ArgumentError::type_error("options.oauth", "clientId", "must be a non-empty string"));
         }
         let is_http_url = |url: &str| {
-            let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-            (lower.starts_with("https://") || lower.starts_with("http://")) && !url.bytes().any(|b| b <= b' ')
+            // The scheme in any case, compared in place (no lowercased copy).
+            let scheme = |scheme: &str| url.get(..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme));
+            (scheme("https://") || scheme("http://")) && !url.bytes().any(|b| b <= b' ')
         };
         if !is_http_url(&redirect_uri) {
             return Err(ArgumentError::type_error(
