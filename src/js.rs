@@ -177,13 +177,24 @@ impl Value for Js {
     }
 
     fn keys(&self) -> Vec<String> {
+        // Plain loops here and in `items`: smaller than iterator chains that collect.
         let keys = keys(&self.0);
-        (0..keys.length()).filter_map(|i| keys.get(i).as_string()).collect()
+        let mut strings = Vec::new();
+        for i in 0..keys.length() {
+            if let Some(key) = keys.get(i).as_string() {
+                strings.push(key);
+            }
+        }
+        strings
     }
 
     fn items(&self) -> Vec<Self> {
         let array: &Array = self.0.unchecked_ref();
-        (0..array.length()).map(|i| Self(array.get(i))).collect()
+        let mut items = Vec::new();
+        for i in 0..array.length() {
+            items.push(Self(array.get(i)));
+        }
+        items
     }
 
     fn string(&self) -> Option<String> {
