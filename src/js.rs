@@ -116,7 +116,11 @@ fn with_name_list<T>(names: &'static [&'static str], f: impl FnOnce(&JsValue) ->
         let address = names.as_ptr() as usize;
         let known = lists.iter().position(|(known, _)| *known == address);
         let at = known.unwrap_or_else(|| {
-            lists.push((address, names.iter().map(|name| JsValue::from_str(name)).collect::<Array>().into()));
+            let list = Array::new();
+            for name in names {
+                list.push(&JsValue::from_str(name));
+            }
+            lists.push((address, list.into()));
             lists.len() - 1
         });
         f(&lists[at].1)
