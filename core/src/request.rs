@@ -110,7 +110,11 @@ impl Fields {
     /// (spaces and empty names dropped).
     pub fn from_csv(fields: &str) -> Self {
         let mut joined = String::new();
-        for name in crate::text::split_ascii(fields, b',').map(str::trim_ascii).filter(|f| !f.is_empty()) {
+        for name in crate::text::split_ascii(fields, b',') {
+            let name = name.trim_ascii();
+            if name.is_empty() {
+                continue;
+            }
             if !joined.is_empty() {
                 joined.push_str(",");
             }
