@@ -135,7 +135,13 @@ impl Learned {
                     self.targets.len() - 1
                 } else {
                     // The least recently rendered target makes room.
-                    let oldest = (0..self.targets.len()).min_by_key(|&at| self.targets[at].used).unwrap_or(0);
+                    let mut oldest = (0, u64::MAX);
+                    for (at, known) in self.targets.iter().enumerate() {
+                        if known.used < oldest.1 {
+                            oldest = (at, known.used);
+                        }
+                    }
+                    let oldest = oldest.0;
                     self.targets[oldest] = fresh;
                     oldest
                 }
