@@ -111,9 +111,11 @@ impl<V: Value> Object<V> {
             for (key, _) in keys.keys {
                 names.push(key);
             }
-            if let Some(unknown) = given.keys().into_iter().find(|key| !names.contains(&key.as_str())) {
-                let hint = suggest::hint(&unknown, &names);
-                return Err(ArgumentError::type_error(name, "", rule).given(Given::Unknown(unknown, hint)));
+            for unknown in given.keys() {
+                if !names.contains(&unknown.as_str()) {
+                    let hint = suggest::hint(&unknown, &names);
+                    return Err(ArgumentError::type_error(name, "", rule).given(Given::Unknown(unknown, hint)));
+                }
             }
         }
         let mut values = Vec::with_capacity(keys.keys.len());
