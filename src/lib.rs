@@ -96,7 +96,7 @@ impl Core {
         d: JsValue,
         e: JsValue,
     ) -> Result<Promise, JsValue> {
-        let [a, b, c, d, e] = [a, b, c, d, e].map(Js);
+        let (a, b, c, d, e) = (Js(a), Js(b), Js(c), Js(d), Js(e));
         if method == COMPLETE_OAUTH_LOGIN {
             let op = oauth::sign_in(&self.inner.client.borrow().config.auth, &a, &b);
             let op = op.map_err(|error| error_value(error, &JsValue::UNDEFINED))?;
