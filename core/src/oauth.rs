@@ -107,7 +107,8 @@ pub struct Pending {
 impl Pending {
     /// Reads what the JS layer kept, if it is one (anything else reads as none).
     pub fn read<V: Value>(value: &V) -> Option<Self> {
-        let string = |name| value.get(name).and_then(|v| v.string()).filter(|s| !s.is_empty());
+        // A non-empty string, read as a redirect's parameters are (one function for both).
+        let string = |name| value.param(name);
         (value.kind() == Kind::Object).then_some(())?;
         Some(Self { state: string("state")?, verifier: string("verifier")? })
     }
