@@ -103,10 +103,10 @@ pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
         ));
     }
     let credentials = options.client_id;
-    let given = [options.access_token, options.get_access_token, credentials, options.oauth]
-        .iter()
-        .filter(|given| **given)
-        .count();
+    let given = usize::from(options.access_token)
+        + usize::from(options.get_access_token)
+        + usize::from(credentials)
+        + usize::from(options.oauth);
     match given {
         0 if options.fetch => Ok(AuthMode::Transport),
         1 if options.access_token => Ok(AuthMode::Token),
