@@ -106,10 +106,13 @@ impl Core {
             LOGIN => Ok((Op::Login, Controls::none())),
             LOGOUT => Ok((Op::Logout, Controls::none())),
             RENDER_TASK => input::render_task(&a, &b),
-            CREATE_LOOK_RENDER_TASK => input::create_render_task(RenderKind::Look, [&a, &b, &c, &d, &e]),
-            CREATE_QUERY_RENDER_TASK => input::create_render_task(RenderKind::Query, [&a, &b, &c, &d, &e]),
-            CREATE_DASHBOARD_ELEMENT_RENDER_TASK => {
-                input::create_render_task(RenderKind::DashboardElement, [&a, &b, &c, &d, &e])
+            CREATE_LOOK_RENDER_TASK | CREATE_QUERY_RENDER_TASK | CREATE_DASHBOARD_ELEMENT_RENDER_TASK => {
+                let kind = match method {
+                    CREATE_LOOK_RENDER_TASK => RenderKind::Look,
+                    CREATE_QUERY_RENDER_TASK => RenderKind::Query,
+                    _ => RenderKind::DashboardElement,
+                };
+                input::create_render_task(kind, [&a, &b, &c, &d, &e])
             }
             CREATE_DASHBOARD_RENDER_TASK => input::create_dashboard_render_task(&a, &b),
             RENDER_TASK_RESULTS => input::render_task_results(&a, &b),
