@@ -194,8 +194,18 @@ fn http_date_ms(value: &str) -> Option<f64> {
 
 /// A number of exactly `digits` ASCII digits.
 fn small_number(text: &str, digits: usize) -> Option<i64> {
-    (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| text.bytes().fold(0, |n, digit| n * 10 + i64::from(digit - b'0')))
+    if text.len() != digits {
+        return None;
+    }
+    // One loop checks and sums the digits.
+    let mut number = 0;
+    for byte in text.bytes() {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        number = number * 10 + i64::from(byte - b'0');
+    }
+    Some(number)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
