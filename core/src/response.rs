@@ -157,10 +157,18 @@ pub fn reason_phrase(status: u16) -> Option<&'static str> {
 /// Unix epoch). `None` when the header makes no sense.
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim_ascii();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Integer seconds, summed by hand (no float parsing in the wasm); past
-        // what an f64 holds makes no sense either.
-        let seconds = value.bytes().fold(0f64, |n, digit| n * 10.0 + f64::from(digit - b'0'));
+    // Integer seconds, checked and summed by hand in one loop (no float
+    // parsing in the wasm); past what an f64 holds makes no sense either.
+    let mut seconds = 0f64;
+    let mut digits = !value.is_empty();
+    for byte in value.bytes() {
+        if !byte.is_ascii_digit() {
+            digits = false;
+            break;
+        }
+        seconds = seconds * 10.0 + f64::from(byte - b'0');
+    }
+    if digits {
         return (seconds * 1000.0).is_finite().then_some(seconds * 1000.0);
     }
     let at = http_date_ms(value)?;
