@@ -109,12 +109,19 @@ fn is_loopback(host: &str) -> bool {
     let mut octets = 0;
     for octet in crate::text::split_ascii(rest, b'.') {
         octets += 1;
-        if octet.is_empty()
-            || octet.len() > 3
-            || !octet.bytes().all(|b| b.is_ascii_digit())
-            // At most three digits, summed by hand (no integer parsing in the wasm).
-            || octet.bytes().fold(0u16, |n, digit| n * 10 + u16::from(digit - b'0')) > 255
-        {
+        if octet.is_empty() || octet.len() > 3 {
+            return false;
+        }
+        // At most three digits, checked and summed by hand in one loop (no
+        // integer parsing in the wasm).
+        let mut number = 0u16;
+        for byte in octet.bytes() {
+            if !byte.is_ascii_digit() {
+                return false;
+            }
+            number = number * 10 + u16::from(byte - b'0');
+        }
+        if number > 255 {
             return false;
         }
     }
