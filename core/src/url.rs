@@ -32,7 +32,7 @@ impl ApiBase {
         } else {
             return Err(invalid("it has no http:// or https:// scheme"));
         };
-        if rest.bytes().any(|b| b == b'?' || b == b'#') {
+        if byte_position(rest, b'?').is_some() || byte_position(rest, b'#').is_some() {
             return Err(invalid("it has a query or fragment"));
         }
         let (authority, path) =
