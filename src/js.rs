@@ -168,8 +168,8 @@ impl Value for Js {
         // array holds (`Schema::new`).
         let mut codes = [0u8; MAX_FIELDS];
         with_name_list(names, |list| kinds_at(&self.0, list, &mut codes));
-        for (kind_of_field, code) in kinds.iter_mut().zip(codes) {
-            *kind_of_field = kind(code);
+        for at in 0..MAX_FIELDS {
+            kinds[at] = kind(codes[at]);
         }
     }
 
