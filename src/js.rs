@@ -44,9 +44,9 @@ extern "C" {
         settled: bool,
         method: &str,
         url: &str,
-        authorization: Option<String>,
+        authorization: Option<&str>,
         content_type: Option<&str>,
-        body: Option<String>,
+        body: Option<&str>,
         bytes_limit: f64,
         remaining_ms: f64,
     ) -> JsValue;
@@ -116,7 +116,11 @@ fn with_name_list<T>(names: &'static [&'static str], f: impl FnOnce(&JsValue) ->
         let address = names.as_ptr() as usize;
         let known = lists.iter().position(|(known, _)| *known == address);
         let at = known.unwrap_or_else(|| {
-            lists.push((address, names.iter().map(|name| JsValue::from_str(name)).collect::<Array>().into()));
+            let list = Array::new();
+            for name in names {
+                list.push(&JsValue::from_str(name));
+            }
+            lists.push((address, list.into()));
             lists.len() - 1
         });
         f(&lists[at].1)
@@ -164,8 +168,8 @@ impl Value for Js {
         // array holds (`Schema::new`).
         let mut codes = [0u8; MAX_FIELDS];
         with_name_list(names, |list| kinds_at(&self.0, list, &mut codes));
-        for (kind_of_field, code) in kinds.iter_mut().zip(codes) {
-            *kind_of_field = kind(code);
+        for at in 0..MAX_FIELDS {
+            kinds[at] = kind(codes[at]);
         }
     }
 
@@ -177,13 +181,24 @@ impl Value for Js {
     }
 
     fn keys(&self) -> Vec<String> {
+        // Plain loops here and in `items`: smaller than iterator chains that collect.
         let keys = keys(&self.0);
-        (0..keys.length()).filter_map(|i| keys.get(i).as_string()).collect()
+        let mut strings = Vec::new();
+        for i in 0..keys.length() {
+            if let Some(key) = keys.get(i).as_string() {
+                strings.push(key);
+            }
+        }
+        strings
     }
 
     fn items(&self) -> Vec<Self> {
         let array: &Array = self.0.unchecked_ref();
-        (0..array.length()).map(|i| Self(array.get(i))).collect()
+        let mut items = Vec::new();
+        for i in 0..array.length() {
+            items.push(Self(array.get(i)));
+        }
+        items
     }
 
     fn string(&self) -> Option<String> {

@@ -96,7 +96,7 @@ impl Core {
         d: JsValue,
         e: JsValue,
     ) -> Result<Promise, JsValue> {
-        let [a, b, c, d, e] = [a, b, c, d, e].map(Js);
+        let (a, b, c, d, e) = (Js(a), Js(b), Js(c), Js(d), Js(e));
         if method == COMPLETE_OAUTH_LOGIN {
             let op = oauth::sign_in(&self.inner.client.borrow().config.auth, &a, &b);
             let op = op.map_err(|error| error_value(error, &JsValue::UNDEFINED))?;
@@ -106,10 +106,13 @@ impl Core {
             LOGIN => Ok((Op::Login, Controls::none())),
             LOGOUT => Ok((Op::Logout, Controls::none())),
             RENDER_TASK => input::render_task(&a, &b),
-            CREATE_LOOK_RENDER_TASK => input::create_render_task(RenderKind::Look, [&a, &b, &c, &d, &e]),
-            CREATE_QUERY_RENDER_TASK => input::create_render_task(RenderKind::Query, [&a, &b, &c, &d, &e]),
-            CREATE_DASHBOARD_ELEMENT_RENDER_TASK => {
-                input::create_render_task(RenderKind::DashboardElement, [&a, &b, &c, &d, &e])
+            CREATE_LOOK_RENDER_TASK | CREATE_QUERY_RENDER_TASK | CREATE_DASHBOARD_ELEMENT_RENDER_TASK => {
+                let kind = match method {
+                    CREATE_LOOK_RENDER_TASK => RenderKind::Look,
+                    CREATE_QUERY_RENDER_TASK => RenderKind::Query,
+                    _ => RenderKind::DashboardElement,
+                };
+                input::create_render_task(kind, [&a, &b, &c, &d, &e])
             }
             CREATE_DASHBOARD_RENDER_TASK => input::create_dashboard_render_task(&a, &b),
             RENDER_TASK_RESULTS => input::render_task_results(&a, &b),
@@ -219,9 +222,9 @@ impl PendingCall {
                     settled,
                     request.method.as_str(),
                     &request.url,
-                    authorization,
+                    authorization.as_deref(),
                     body.map(|body| body.content_type()),
-                    body.map(|body| body.text().to_owned()),
+                    body.map(|body| body.text()),
                     match request.expect {
                         Expect::Bytes(limit) => limit,
                         Expect::Json => -1.0,

@@ -3,7 +3,7 @@
 //! calls, and what a failed login says. Pure state and functions; the calls
 //! of [`crate::call`] drive them.
 
-use crate::error::{ArgumentError, Error};
+use crate::error::{ApiError, ArgumentError, Error};
 use crate::oauth::OAuthApp;
 use crate::response::Answer;
 use crate::schema;
@@ -103,10 +103,10 @@ pub fn auth_mode(options: AuthOptions) -> Result<AuthMode, ArgumentError> {
         ));
     }
     let credentials = options.client_id;
-    let given = [options.access_token, options.get_access_token, credentials, options.oauth]
-        .iter()
-        .filter(|given| **given)
-        .count();
+    let given = usize::from(options.access_token)
+        + usize::from(options.get_access_token)
+        + usize::from(credentials)
+        + usize::from(options.oauth);
     match given {
         0 if options.fetch => Ok(AuthMode::Transport),
         1 if options.access_token => Ok(AuthMode::Token),
@@ -209,7 +209,7 @@ pub struct Session<V> {
     generation: u32,
     /// The last login Looker refused, and its generation. (A login that got
     /// no answer is not kept: a waiting call tries again itself.)
-    failure: Option<(u32, Error<V>)>,
+    failure: Option<(u32, Refusal<V>)>,
     /// A login finished since [`Session::take_settled`] was last asked.
     settled: bool,
     /// OAuth's refresh token, which renews the token instead of a login.
@@ -220,6 +220,17 @@ impl<V> Default for Session<V> {
     fn default() -> Self {
         Self { token: None, logging_in: false, generation: 0, failure: None, settled: false, refresh: None }
     }
+}
+
+/// A refused login, as a waiting call fails with it: the two kinds of
+/// [`Error`] a login keeps (copying these alone is far less code than a
+/// whole `Error`'s clone).
+#[derive(Clone, Debug)]
+enum Refusal<V> {
+    /// Looker answered the login with an error status.
+    Api(ApiError<V>),
+    /// An OAuth sign-in or refresh cannot go on: its code and message.
+    OAuth(String, String),
 }
 
 /// What a call that needs a token should do.
@@ -259,7 +270,10 @@ impl<V: Clone> Session<V> {
         }
         if let (Some(waited), Some((failed, error))) = (waited, &self.failure) {
             if *failed > waited {
-                return TokenState::Failed(error.clone());
+                return TokenState::Failed(match error {
+                    Refusal::Api(error) => Error::Api(error.clone()),
+                    Refusal::OAuth(code, message) => Error::OAuth { code: code.clone(), message: message.clone() },
+                });
             }
         }
         if self.logging_in {
@@ -280,10 +294,10 @@ impl<V: Clone> Session<V> {
     pub fn login_failed(&mut self, error: &Error<V>) {
         self.finish_login();
         match error {
-            Error::Api(error) => self.failure = Some((self.generation, Error::Api(error.clone()))),
-            Error::OAuth { .. } => {
+            Error::Api(error) => self.failure = Some((self.generation, Refusal::Api(error.clone()))),
+            Error::OAuth { code, message } => {
                 self.refresh = None;
-                self.failure = Some((self.generation, error.clone()));
+                self.failure = Some((self.generation, Refusal::OAuth(code.clone(), message.clone())));
             }
             _ => {}
         }

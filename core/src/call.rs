@@ -291,15 +291,15 @@ impl<V: Value> Call<V> {
         match &self.op {
             Op::Get { id, fields } => {
                 let request = request::render_task(&config.base, id, fields);
-                self.exchange(client, Purpose::Task, Exchange::new(Some(request), now_ms), now_ms)
+                self.request(client, Purpose::Task, request, now_ms)
             }
             Op::Create(task) => {
                 let request = request::create_render_task(&config.base, task);
-                self.exchange(client, Purpose::Task, Exchange::new(Some(request), now_ms), now_ms)
+                self.request(client, Purpose::Task, request, now_ms)
             }
             Op::Results { id } => {
                 let request = request::render_task_results(&config.base, id, config.max_result_bytes);
-                self.exchange(client, Purpose::Results, Exchange::new(Some(request), now_ms), now_ms)
+                self.request(client, Purpose::Results, request, now_ms)
             }
             Op::Wait { id, timeout_ms } => {
                 self.wait = Some(Wait::new(config.poll, now_ms, *timeout_ms));
@@ -341,6 +341,12 @@ impl<V: Value> Call<V> {
         }
     }
 
+    /// Starts the exchange of one request (most stages send one).
+    #[inline(never)]
+    fn request(&mut self, client: &mut Client<V>, purpose: Purpose, request: Request, now_ms: f64) -> Step<V> {
+        self.exchange(client, purpose, Exchange::new(Some(request), now_ms), now_ms)
+    }
+
     fn exchange(&mut self, client: &mut Client<V>, purpose: Purpose, exchange: Exchange, now_ms: f64) -> Step<V> {
         self.exchange = Exchange { in_job: self.wait.is_some(), ..exchange };
         self.state = State::Exchanging(purpose);
@@ -352,7 +358,7 @@ impl<V: Value> Call<V> {
         if let Some(wait) = &mut self.wait {
             wait.polled();
         }
-        self.exchange(client, Purpose::Poll, Exchange::new(Some(request), now_ms), now_ms)
+        self.request(client, Purpose::Poll, request, now_ms)
     }
 
     /// The create of a render.
@@ -361,7 +367,7 @@ impl<V: Value> Call<V> {
             return self.finish(client, Err(internal_error()));
         };
         let request = request::create_render_task(&client.config.base, task);
-        self.exchange(client, Purpose::Create, Exchange::new(Some(request), now_ms), now_ms)
+        self.request(client, Purpose::Create, request, now_ms)
     }
 
     /// A stage of a render or wait met a busy server (429, 503) after its
@@ -388,7 +394,7 @@ impl<V: Value> Call<V> {
     fn download(&mut self, client: &mut Client<V>, now_ms: f64) -> Step<V> {
         let config = &client.config;
         let request = request::render_task_results(&config.base, &self.task_id, config.max_result_bytes);
-        self.exchange(client, Purpose::Results, Exchange::new(Some(request), now_ms), now_ms)
+        self.request(client, Purpose::Results, request, now_ms)
     }
 
     fn answered(

@@ -48,11 +48,13 @@ pub enum Given {
 
 impl ArgumentError {
     /// A `TypeError`: the wrong type, or missing.
+    #[inline(never)]
     pub const fn type_error(object: &'static str, key: &'static str, rule: &'static str) -> Self {
         Self { range: false, object, key, rule, given: Given::Nothing, item: None }
     }
 
     /// A `RangeError`: the right type, a wrong value.
+    #[inline(never)]
     pub const fn range_error(object: &'static str, key: &'static str, rule: &'static str, given: Given) -> Self {
         Self { range: true, object, key, rule, given, item: None }
     }

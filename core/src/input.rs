@@ -106,10 +106,16 @@ impl<V: Value> Object<V> {
             _ => return Err(ArgumentError::type_error(name, "", "must be an object")),
         };
         if let Some(rule) = keys.unknown {
-            let names: Vec<&'static str> = keys.keys.iter().map(|(key, _)| *key).collect();
-            if let Some(unknown) = given.keys().into_iter().find(|key| !names.contains(&key.as_str())) {
-                let hint = suggest::hint(&unknown, &names);
-                return Err(ArgumentError::type_error(name, "", rule).given(Given::Unknown(unknown, hint)));
+            // A plain loop: smaller in the wasm than map + collect.
+            let mut names: Vec<&'static str> = Vec::new();
+            for (key, _) in keys.keys {
+                names.push(key);
+            }
+            for unknown in given.keys() {
+                if !names.contains(&unknown.as_str()) {
+                    let hint = suggest::hint(&unknown, &names);
+                    return Err(ArgumentError::type_error(name, "", rule).given(Given::Unknown(unknown, hint)));
+                }
             }
         }
         let mut values = Vec::with_capacity(keys.keys.len());
@@ -269,7 +275,8 @@ const OAUTH: Keys = Keys {
 /// Reads the `oauth` option.
 fn oauth_app<V: Value>(value: &V, allow_insecure_http: bool) -> Result<OAuthApp, ArgumentError> {
     let oauth = Object::read(value, "options.oauth", OAUTH)?;
-    let required = |key| oauth.string(key).ok_or(ArgumentError::type_error("options.oauth", key, "is required"));
+    let required =
+        |key| oauth.string(key).ok_or_else(|| ArgumentError::type_error("options.oauth", key, "is required"));
     let (client_id, redirect_uri, looker_url) =
         (required("clientId")?, required("redirectUri")?, required("lookerUrl")?);
     OAuthApp::new(client_id, redirect_uri, &looker_url, allow_insecure_http)
@@ -278,11 +285,13 @@ fn oauth_app<V: Value>(value: &V, allow_insecure_http: bool) -> Result<OAuthApp,
 /// Reads the options of `new LookerClient(options)`.
 pub fn client_options<V: Value>(options: &V) -> Result<ClientOptions<V>, ArgumentError> {
     let options = Object::read(options, "options", CLIENT)?;
-    let base_url = options.string("baseUrl").ok_or(ArgumentError::type_error(
-        "options",
-        "baseUrl",
-        "is required: the Looker API host, such as https://acme.looker.com:19999",
-    ))?;
+    let base_url = options.string("baseUrl").ok_or_else(|| {
+        ArgumentError::type_error(
+            "options",
+            "baseUrl",
+            "is required: the Looker API host, such as https://acme.looker.com:19999",
+        )
+    })?;
     let base = ApiBase::parse(&base_url)?;
     let timeout_ms = timeout(options.number("timeoutMs").unwrap_or(DEFAULT_TIMEOUT_MS))?;
     let (access_token, client_id, client_secret) =
@@ -439,10 +448,10 @@ pub fn create_render_task<V: Value>(
 ) -> Result<(Op, Controls<V>), ArgumentError> {
     let options = Object::read(options, "options", CALL)?;
     let id = id(kind.id_name(), id_value)?;
-    let format = format.string().ok_or(ArgumentError::type_error("", "resultFormat", "must be a string"))?;
+    let format = format.string().ok_or_else(|| ArgumentError::type_error("", "resultFormat", "must be a string"))?;
     let format = ResultFormat::for_kind(kind, &format)
         .ok_or_else(|| ArgumentError::range_error("", "resultFormat", kind.format_rule(), Given::Text(format)))?;
-    let number = |key, value: &V| value.number().ok_or(ArgumentError::type_error("", key, "must be a number"));
+    let number = |key, value: &V| value.number().ok_or_else(|| ArgumentError::type_error("", key, "must be a number"));
     let task = CreateRenderTask {
         kind,
         id,
@@ -529,19 +538,18 @@ fn wait_controls_of<V: Value>(options: &Object<V>) -> Result<(f64, Controls<V>),
 
 /// Picks what a render request renders: exactly one of its four ids.
 fn render_target<V: Value>(request: &Object<V>) -> Result<(RenderKind, String), ArgumentError> {
-    let mut given = RenderKind::ALL.into_iter().filter_map(|kind| Some((kind, request.string(kind.id_name())?)));
-    match (given.next(), given.next()) {
-        (Some(target), None) => Ok(target),
-        (None, _) => Err(ArgumentError::type_error(
-            "request",
-            "",
-            "needs one of look_id, query_id, dashboard_id or dashboard_element_id",
-        )),
-        (Some((first, _)), Some((second, _))) => {
-            Err(ArgumentError::type_error("request", "", "must have exactly one id, not both")
-                .given(Given::Both(first.id_name(), second.id_name())))
+    let mut target: Option<(RenderKind, String)> = None;
+    for kind in RenderKind::ALL {
+        let Some(id) = request.string(kind.id_name()) else { continue };
+        if let Some((first, _)) = target {
+            return Err(ArgumentError::type_error("request", "", "must have exactly one id, not both")
+                .given(Given::Both(first.id_name(), kind.id_name())));
         }
+        target = Some((kind, id));
     }
+    target.ok_or_else(|| {
+        ArgumentError::type_error("request", "", "needs one of look_id, query_id, dashboard_id or dashboard_element_id")
+    })
 }
 
 /// A `render()` request, or (with `only`) a `createDashboardRenderTask()` one.
@@ -557,8 +565,9 @@ pub fn render_request<V: Value>(value: &V, only: Option<RenderKind>) -> Result<B
     if id.is_empty() {
         return Err(ArgumentError::type_error("request", kind.id_name(), "must be a non-empty string"));
     }
-    let format =
-        request.string("result_format").ok_or(ArgumentError::type_error("request", "result_format", "is required"))?;
+    let format = request
+        .string("result_format")
+        .ok_or_else(|| ArgumentError::type_error("request", "result_format", "is required"))?;
     let format = ResultFormat::for_kind(kind, &format).ok_or_else(|| {
         ArgumentError::range_error("request", "result_format", kind.format_rule(), Given::Text(format))
     })?;

@@ -49,8 +49,9 @@ impl OAuthApp {
             return Err(ArgumentError::type_error("options.oauth", "clientId", "must be a non-empty string"));
         }
         let is_http_url = |url: &str| {
-            let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-            (lower.starts_with("https://") || lower.starts_with("http://")) && !url.bytes().any(|b| b <= b' ')
+            // The scheme in any case, compared in place (no lowercased copy).
+            let scheme = |scheme: &str| url.get(..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme));
+            (scheme("https://") || scheme("http://")) && !url.bytes().any(|b| b <= b' ')
         };
         if !is_http_url(&redirect_uri) {
             return Err(ArgumentError::type_error(
@@ -106,7 +107,8 @@ pub struct Pending {
 impl Pending {
     /// Reads what the JS layer kept, if it is one (anything else reads as none).
     pub fn read<V: Value>(value: &V) -> Option<Self> {
-        let string = |name| value.get(name).and_then(|v| v.string()).filter(|s| !s.is_empty());
+        // A non-empty string, read as a redirect's parameters are (one function for both).
+        let string = |name| value.param(name);
         (value.kind() == Kind::Object).then_some(())?;
         Some(Self { state: string("state")?, verifier: string("verifier")? })
     }

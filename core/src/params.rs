@@ -151,8 +151,15 @@ impl ResultFormat {
 
     /// `format` as a format `kind` renders to, if it is one (see
     /// [`RenderKind::format_rule`] for the message when not).
+    // A loop, not `find` over copied items: smaller in the wasm.
+    #[allow(clippy::manual_find)]
     pub fn for_kind(kind: RenderKind, format: &str) -> Option<Self> {
-        kind.formats().iter().copied().find(|f| f.as_str() == format)
+        for &candidate in kind.formats() {
+            if candidate.as_str() == format {
+                return Some(candidate);
+            }
+        }
+        None
     }
 }
 

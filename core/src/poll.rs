@@ -115,8 +115,11 @@ impl Learned {
     pub fn expect(&self, target: &str) -> Option<Expected> {
         let known = self.targets.iter().find(|known| known.key == target)?;
         let times = known.times.get(..known.count)?;
-        let shortest_ms = times.iter().copied().fold(f64::INFINITY, f64::min);
-        let longest_ms = times.iter().copied().fold(0.0, f64::max);
+        let (mut shortest_ms, mut longest_ms) = (f64::INFINITY, 0.0f64);
+        for &took_ms in times {
+            shortest_ms = shortest_ms.min(took_ms);
+            longest_ms = longest_ms.max(took_ms);
+        }
         shortest_ms.is_finite().then_some(Expected { shortest_ms, longest_ms })
     }
 
@@ -135,7 +138,13 @@ impl Learned {
                     self.targets.len() - 1
                 } else {
                     // The least recently rendered target makes room.
-                    let oldest = (0..self.targets.len()).min_by_key(|&at| self.targets[at].used).unwrap_or(0);
+                    let mut oldest = (0, u64::MAX);
+                    for (at, known) in self.targets.iter().enumerate() {
+                        if known.used < oldest.1 {
+                            oldest = (at, known.used);
+                        }
+                    }
+                    let oldest = oldest.0;
                     self.targets[oldest] = fresh;
                     oldest
                 }

@@ -110,7 +110,11 @@ impl Fields {
     /// (spaces and empty names dropped).
     pub fn from_csv(fields: &str) -> Self {
         let mut joined = String::new();
-        for name in crate::text::split_ascii(fields, b',').map(str::trim_ascii).filter(|f| !f.is_empty()) {
+        for name in crate::text::split_ascii(fields, b',') {
+            let name = name.trim_ascii();
+            if name.is_empty() {
+                continue;
+            }
             if !joined.is_empty() {
                 joined.push_str(",");
             }
@@ -145,19 +149,27 @@ pub struct DashboardOptions {
 impl DashboardOptions {
     /// The first option that is set, if any: for "applies to dashboards only".
     pub fn first_set(&self) -> Option<&'static str> {
+        // Tests one after another, not a find_map over an array: smaller in the wasm.
         let body = &self.body;
-        [
-            ("body.dashboard_filters", body.dashboard_filters.is_some()),
-            ("body.dashboard_style", body.dashboard_style.is_some()),
-            ("body.tab_ids", body.tab_ids.is_some()),
-            ("body", !self.extra.is_empty()),
-            ("pdf_paper_size", self.pdf_paper_size.is_some()),
-            ("pdf_landscape", self.pdf_landscape.is_some()),
-            ("long_tables", self.long_tables.is_some()),
-            ("theme", self.theme.is_some()),
-        ]
-        .into_iter()
-        .find_map(|(name, set)| set.then_some(name))
+        Some(if body.dashboard_filters.is_some() {
+            "body.dashboard_filters"
+        } else if body.dashboard_style.is_some() {
+            "body.dashboard_style"
+        } else if body.tab_ids.is_some() {
+            "body.tab_ids"
+        } else if !self.extra.is_empty() {
+            "body"
+        } else if self.pdf_paper_size.is_some() {
+            "pdf_paper_size"
+        } else if self.pdf_landscape.is_some() {
+            "pdf_landscape"
+        } else if self.long_tables.is_some() {
+            "long_tables"
+        } else if self.theme.is_some() {
+            "theme"
+        } else {
+            return None;
+        })
     }
 }
 

@@ -83,25 +83,23 @@ impl<V: Value> Answer<V> {
         if !self.head.is_success() {
             return Err(Error::Api(self.api_error()));
         }
-        match self.body {
+        // What is wrong, after one shared "the response is not a RenderTask: ".
+        let problem = match self.body {
             Body::Json(value) => match schema::check(schema, &value) {
-                Ok(()) => Ok(value),
-                Err(mismatch) => Err(Error::response(text!("the response is not a ", what, ": ", mismatch.describe()))),
+                Ok(()) => return Ok(value),
+                Err(mismatch) => mismatch.describe(),
             },
-            Body::NotJson(len) => Err(Error::response(text!(
-                "the response is not a ",
-                what,
-                ": the body (",
-                self.head.describe_body(len),
-                ") is not JSON"
-            ))),
-            Body::Bytes(_) => Err(Error::response(text!("the response is not a ", what, ": the body is not JSON"))),
-            Body::TooLarge(limit) => Err(Error::response(text!(
-                "the response body is larger than ",
-                limit,
-                " bytes, more than any Looker JSON answer"
-            ))),
-        }
+            Body::NotJson(len) => text!("the body (", self.head.describe_body(len), ") is not JSON"),
+            Body::Bytes(_) => "the body is not JSON".to_owned(),
+            Body::TooLarge(limit) => {
+                return Err(Error::response(text!(
+                    "the response body is larger than ",
+                    limit,
+                    " bytes, more than any Looker JSON answer"
+                )))
+            }
+        };
+        Err(Error::response(text!("the response is not a ", what, ": ", problem)))
     }
 
     /// The error a non-2xx answer is, keeping what Looker said when the body is
@@ -159,10 +157,18 @@ pub fn reason_phrase(status: u16) -> Option<&'static str> {
 /// Unix epoch). `None` when the header makes no sense.
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim_ascii();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Integer seconds, summed by hand (no float parsing in the wasm); past
-        // what an f64 holds makes no sense either.
-        let seconds = value.bytes().fold(0f64, |n, digit| n * 10.0 + f64::from(digit - b'0'));
+    // Integer seconds, checked and summed by hand in one loop (no float
+    // parsing in the wasm); past what an f64 holds makes no sense either.
+    let mut seconds = 0f64;
+    let mut digits = !value.is_empty();
+    for byte in value.bytes() {
+        if !byte.is_ascii_digit() {
+            digits = false;
+            break;
+        }
+        seconds = seconds * 10.0 + f64::from(byte - b'0');
+    }
+    if digits {
         return (seconds * 1000.0).is_finite().then_some(seconds * 1000.0);
     }
     let at = http_date_ms(value)?;
@@ -196,8 +202,18 @@ fn http_date_ms(value: &str) -> Option<f64> {
 
 /// A number of exactly `digits` ASCII digits.
 fn small_number(text: &str, digits: usize) -> Option<i64> {
-    (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| text.bytes().fold(0, |n, digit| n * 10 + i64::from(digit - b'0')))
+    if text.len() != digits {
+        return None;
+    }
+    // One loop checks and sums the digits.
+    let mut number = 0;
+    for byte in text.bytes() {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        number = number * 10 + i64::from(byte - b'0');
+    }
+    Some(number)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's

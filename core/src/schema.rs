@@ -161,7 +161,8 @@ pub fn check<V: Value>(schema: &Schema, value: &V) -> Result<(), Mismatch> {
     // numbers, objects, arrays).
     let mut kinds = [Kind::Undefined; MAX_FIELDS];
     value.field_kinds(schema.names, &mut kinds);
-    for ((name, shape), &kind) in schema.fields().zip(kinds.iter()) {
+    for (at, &name) in schema.names.iter().enumerate() {
+        let (Some(&shape), Some(&kind)) = (schema.shapes.get(at), kinds.get(at)) else { break };
         let fits = match shape {
             _ if kind == Kind::Undefined => true,
             Shape::String => kind == Kind::String,

@@ -55,7 +55,17 @@ pub fn hint(unknown: &str, known: &[&'static str]) -> Option<Hint> {
 /// The letters and digits of an ASCII name, lowercase: `base_url`, `baseURL`
 /// and `BaseUrl` are all `baseurl`. `None` for a name too long to be an option.
 fn normalized(name: &str) -> Option<Vec<u8>> {
-    (name.len() <= 40).then(|| name.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase()).collect())
+    if name.len() > 40 {
+        return None;
+    }
+    // A plain loop: smaller in the wasm than a filter-map-collect chain.
+    let mut out = Vec::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            out.push(byte.to_ascii_lowercase());
+        }
+    }
+    Some(out)
 }
 
 /// The edit distance of two short names (insertions, deletions, substitutions).

@@ -32,7 +32,7 @@ impl ApiBase {
         } else {
             return Err(invalid("it has no http:// or https:// scheme"));
         };
-        if rest.bytes().any(|b| b == b'?' || b == b'#') {
+        if byte_position(rest, b'?').is_some() || byte_position(rest, b'#').is_some() {
             return Err(invalid("it has a query or fragment"));
         }
         let (authority, path) =
@@ -109,11 +109,19 @@ fn is_loopback(host: &str) -> bool {
     let mut octets = 0;
     for octet in crate::text::split_ascii(rest, b'.') {
         octets += 1;
-        if octet.is_empty()
-            || octet.len() > 3
-            || !octet.bytes().all(|b| b.is_ascii_digit())
-            || octet.parse::<u16>().map_or(true, |n| n > 255)
-        {
+        if octet.is_empty() || octet.len() > 3 {
+            return false;
+        }
+        // At most three digits, checked and summed by hand in one loop (no
+        // integer parsing in the wasm).
+        let mut number = 0u16;
+        for byte in octet.bytes() {
+            if !byte.is_ascii_digit() {
+                return false;
+            }
+            number = number * 10 + u16::from(byte - b'0');
+        }
+        if number > 255 {
             return false;
         }
     }
