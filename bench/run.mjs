@@ -6,7 +6,7 @@
 // contenders alternating round by round; the table gives medians over rounds
 // with min–max, and ratios to contenders of the same run.
 //
-//   node bench/run.mjs            the full run (~13 min on a quiet 2-core machine, 9 of them the batch section); writes bench/results.md
+//   node bench/run.mjs            the full run (~14 min on a quiet 2-core machine, 9 of them the batch section); writes bench/results.md
 //   node bench/run.mjs --quick    every section with tiny counts (about a minute); writes bench/tmp/results-quick.md
 //   options: --no-build (use pkg/ as it is), --build (rebuild even with --quick),
 //            --only=percall,decode,size,cold,browser,poll,memory,batch (writes bench/tmp/results-partial.md)
