@@ -157,18 +157,8 @@ pub fn reason_phrase(status: u16) -> Option<&'static str> {
 /// Unix epoch). `None` when the header makes no sense.
 pub fn retry_after_ms(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim_ascii();
-    // Integer seconds, checked and summed by hand in one loop (no float
-    // parsing in the wasm); past what an f64 holds makes no sense either.
-    let mut seconds = 0f64;
-    let mut digits = !value.is_empty();
-    for byte in value.bytes() {
-        if !byte.is_ascii_digit() {
-            digits = false;
-            break;
-        }
-        seconds = seconds * 10.0 + f64::from(byte - b'0');
-    }
-    if digits {
+    // Integer seconds; past what an f64 holds makes no sense either.
+    if let Some(seconds) = crate::text::ascii_decimal(value) {
         return (seconds * 1000.0).is_finite().then_some(seconds * 1000.0);
     }
     let at = http_date_ms(value)?;
@@ -205,15 +195,8 @@ fn small_number(text: &str, digits: usize) -> Option<i64> {
     if text.len() != digits {
         return None;
     }
-    // One loop checks and sums the digits.
-    let mut number = 0;
-    for byte in text.bytes() {
-        if !byte.is_ascii_digit() {
-            return None;
-        }
-        number = number * 10 + i64::from(byte - b'0');
-    }
-    Some(number)
+    // At most four digits here, so the f64 is exact.
+    crate::text::ascii_decimal(text).map(|number| number as i64)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's

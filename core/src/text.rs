@@ -104,6 +104,23 @@ pub fn put_hex(byte: u8, out: &mut String) {
     }
 }
 
+/// The value of `text` when it is one or more ASCII digits and nothing else,
+/// summed by hand (no integer or float parsing in the wasm). An f64, exact up
+/// to 15 digits; a longer number is only as large as it reads (even infinite).
+pub fn ascii_decimal(text: &str) -> Option<f64> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut number = 0f64;
+    for byte in text.bytes() {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        number = number * 10.0 + f64::from(byte - b'0');
+    }
+    Some(number)
+}
+
 /// Splits `text` at each `separator`, an ASCII byte, so every piece is valid
 /// UTF-8. (Byte work keeps `str`'s char searching out of the wasm.)
 pub fn split_ascii(text: &str, separator: u8) -> SplitAscii<'_> {
@@ -181,6 +198,17 @@ pub fn put_number(value: f64, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn ascii_decimals_are_digits_only() {
+        assert_eq!(super::ascii_decimal("0"), Some(0.0));
+        assert_eq!(super::ascii_decimal("0255"), Some(255.0));
+        assert_eq!(super::ascii_decimal("120"), Some(120.0));
+        for text in ["", " 1", "1 ", "-1", "+1", "1.5", "1e3", "١"] {
+            assert_eq!(super::ascii_decimal(text), None, "{text:?}");
+        }
+        assert_eq!(super::ascii_decimal(&"9".repeat(400)), Some(f64::INFINITY));
+    }
 
     #[test]
     fn pieces_join_without_fmt() {

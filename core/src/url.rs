@@ -109,19 +109,7 @@ fn is_loopback(host: &str) -> bool {
     let mut octets = 0;
     for octet in crate::text::split_ascii(rest, b'.') {
         octets += 1;
-        if octet.is_empty() || octet.len() > 3 {
-            return false;
-        }
-        // At most three digits, checked and summed by hand in one loop (no
-        // integer parsing in the wasm).
-        let mut number = 0u16;
-        for byte in octet.bytes() {
-            if !byte.is_ascii_digit() {
-                return false;
-            }
-            number = number * 10 + u16::from(byte - b'0');
-        }
-        if number > 255 {
+        if octet.len() > 3 || !crate::text::ascii_decimal(octet).is_some_and(|number| number <= 255.0) {
             return false;
         }
     }
