@@ -222,16 +222,19 @@ async function percall(sb) {
     '### 1. Per call: what a deadline costs', '',
     'After its passes above (so that every variant is as warm), each floor run times four alternating blocks of '
       + `${fmt(Math.ceil(n / 4), 0)} calls, sequential and ${inFlight} in flight, of the bare floor and of the floor with what every `
-      + 'client that has request timeouts and abort pays: an `AbortSignal` given to `fetch` and a timer per request. Node\'s fetch '
+      + 'client that has request timeouts and abort pays: an `AbortSignal` given to `fetch` and a timer per request, and of the floor '
+      + 'with the signal alone (no timer), which separates the two. Node\'s fetch '
       + '(undici) does work for a signal on every request, whether or not it ever fires. Each looker-render run does the same with '
       + 'its default client (a 120 s deadline per request) and with `timeoutMs: Infinity`, where no deadline can fire, so `fetch` '
       + 'gets no signal (only the caller\'s, when there is one). Medians over rounds of the blocks\' means.', '',
     `| warm blocks | sequential: median latency, ms | client CPU per call, µs | ${inFlight} in flight: median latency, ms | client CPU per call, µs |`,
     '|---|--:|--:|--:|--:|',
     warmRow('floor, bare', 'floor', 'bare'),
-    warmRow('floor with a deadline per request', 'floor', 'deadline'),
+    warmRow('floor with an `AbortSignal` per request, no timer', 'floor', 'signal'),
+    warmRow('floor with a deadline per request (signal and timer)', 'floor', 'deadline'),
     warmRow('looker-render, `timeoutMs: Infinity`', 'ours', 'bare'),
     warmRow('looker-render, default', 'ours', 'deadline'),
+    warmRatio('floor with a signal, no timer ÷ bare', ['floor', 'signal'], bareFloor),
     warmRatio('floor with a deadline ÷ bare', ['floor', 'deadline'], bareFloor),
     warmRatio('looker-render, default ÷ floor with a deadline', ['ours', 'deadline'], ['floor', 'deadline']),
     warmRatio('looker-render, `timeoutMs: Infinity` ÷ floor, bare', unbounded, bareFloor),
@@ -243,7 +246,9 @@ async function percall(sb) {
     met: vsFloor <= 1.1 && vsFloorPar <= 1.1,
     measured: `median latency ${fmt(vsFloor, 3)}× the floor sequentially, ${fmt(vsFloorPar, 3)}× with ${inFlight} in flight; `
       + `@looker/sdk ${fmt(sdkVsFloor, 2)}× and ${fmt(median(par.sdk) / median(par.floor), 2)}×; `
-      + `with no deadline per request (\`timeoutMs: Infinity\`), in the warm blocks, ${fmt(unboundedSeq, 3)}× and ${fmt(unboundedPar, 3)}× the bare floor`,
+      + `with no deadline per request (\`timeoutMs: Infinity\`), in the warm blocks, ${fmt(unboundedSeq, 3)}× and ${fmt(unboundedPar, 3)}× the bare floor; `
+      + `the floor itself with a deadline per request, ${fmt(warm('floor', 'deadline', 'seq', 'medianMs') / warm(...bareFloor, 'seq', 'medianMs'), 3)}× and `
+      + `${fmt(warm('floor', 'deadline', 'par', 'medianMs') / warm(...bareFloor, 'par', 'medianMs'), 3)}× the bare floor`,
   });
   return res;
 }

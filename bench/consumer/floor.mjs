@@ -29,14 +29,24 @@ async function renderTaskWithDeadline(id) {
   }
 }
 
+/**
+ * The floor with an `AbortSignal` and no timer: what fetch's own work for a
+ * signal costs, apart from the timer that makes it a deadline.
+ */
+function renderTaskWithSignal(id) {
+  return renderTask(id, fetch, new AbortController().signal);
+}
+
 const sections = {
   async percall() {
     for (let i = 0; i < p.warmup; i++) await renderTask(p.taskId);
     const seq = await sequential(p.n, () => renderTask(p.taskId));
     const par = await concurrent(p.n, p.inFlight, () => renderTask(p.taskId));
-    // What a deadline costs: after the passes above (so both sides are as
-    // warm), alternating blocks without and with one.
-    const warm = await alternating(p.n, p.inFlight, { bare: () => renderTask(p.taskId), deadline: () => renderTaskWithDeadline(p.taskId) });
+    // What a deadline costs: after the passes above (so every variant is as
+    // warm), alternating blocks without one, with a signal alone, and with both.
+    const warm = await alternating(p.n, p.inFlight, {
+      bare: () => renderTask(p.taskId), signal: () => renderTaskWithSignal(p.taskId), deadline: () => renderTaskWithDeadline(p.taskId),
+    });
     return { seq, par, warm };
   },
 
