@@ -239,16 +239,15 @@ async function percall(sb) {
     warmRatio('looker-render, default ÷ floor with a deadline', ['ours', 'deadline'], ['floor', 'deadline']),
     warmRatio('looker-render, `timeoutMs: Infinity` ÷ floor, bare', unbounded, bareFloor),
   ].join('\n'));
-  const unboundedSeq = warm(...unbounded, 'seq', 'medianMs') / warm(...bareFloor, 'seq', 'medianMs');
-  const unboundedPar = warm(...unbounded, 'par', 'medianMs') / warm(...bareFloor, 'par', 'medianMs');
+  // A variant's median latency ÷ the bare floor's, in the warm blocks.
+  const vsBare = ([who, variant], mode) => warm(who, variant, mode, 'medianMs') / warm(...bareFloor, mode, 'medianMs');
   targets.push({
     target: `per-call latency ÷ the floor ≤ 1.10×, sequential and ${inFlight} in flight`,
     met: vsFloor <= 1.1 && vsFloorPar <= 1.1,
     measured: `median latency ${fmt(vsFloor, 3)}× the floor sequentially, ${fmt(vsFloorPar, 3)}× with ${inFlight} in flight; `
       + `@looker/sdk ${fmt(sdkVsFloor, 2)}× and ${fmt(median(par.sdk) / median(par.floor), 2)}×; `
-      + `with no deadline per request (\`timeoutMs: Infinity\`), in the warm blocks, ${fmt(unboundedSeq, 3)}× and ${fmt(unboundedPar, 3)}× the bare floor; `
-      + `the floor itself with a deadline per request, ${fmt(warm('floor', 'deadline', 'seq', 'medianMs') / warm(...bareFloor, 'seq', 'medianMs'), 3)}× and `
-      + `${fmt(warm('floor', 'deadline', 'par', 'medianMs') / warm(...bareFloor, 'par', 'medianMs'), 3)}× the bare floor`,
+      + `with no deadline per request (\`timeoutMs: Infinity\`), in the warm blocks, ${fmt(vsBare(unbounded, 'seq'), 3)}× and ${fmt(vsBare(unbounded, 'par'), 3)}× the bare floor; `
+      + `the floor itself with a deadline per request, ${fmt(vsBare(['floor', 'deadline'], 'seq'), 3)}× and ${fmt(vsBare(['floor', 'deadline'], 'par'), 3)}× the bare floor`,
   });
   return res;
 }

@@ -225,16 +225,17 @@ function concat(chunks, size) {
  * One abort signal for a request or a job: it fires on the caller's signal
  * or when `ms` run out (then `timedOut` is set, and the core says so), and is
  * released (listener removed, timer cleared) as soon as the work settles, so
- * nothing keeps a Node process alive. The signal itself is made only when
- * asked for: in Node making one costs more than the rest of a call's own
- * work, and a fetch that never looks at it should not pay for it. Work with
+ * nothing keeps a Node process alive. The controller and its signal are
+ * made only when asked for: in Node making a signal costs more than the rest
+ * of a call's own work, and a fetch that never looks at it should not pay for
+ * it. Work with
  * no deadline (`timeoutMs: Infinity`) can only be ended by the caller's
  * signal, so it is given that one, or none: Node's fetch spends tens of
  * microseconds of CPU on each request's signal.
  */
 class Deadline {
   constructor(callerSignal, ms) {
-    this.controller = new AbortController();
+    this.controller = undefined;
     this.callerSignal = callerSignal;
     this.timer = undefined;
     this.timedOut = false;
@@ -255,13 +256,18 @@ class Deadline {
   }
 
   get signal() {
-    return this.timer === undefined && !this.aborted ? this.callerSignal : this.controller.signal;
+    if (this.timer === undefined && !this.aborted) return this.callerSignal;
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
   }
 
   abort(reason) {
     this.aborted = true;
     this.reason = reason;
-    this.controller.abort(reason);
+    this.controller?.abort(reason);
   }
 
   release() {

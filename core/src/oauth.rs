@@ -107,10 +107,9 @@ pub struct Pending {
 impl Pending {
     /// Reads what the JS layer kept, if it is one (anything else reads as none).
     pub fn read<V: Value>(value: &V) -> Option<Self> {
-        // A non-empty string, read as a redirect's parameters are (one function for both).
-        let string = |name| value.param(name);
+        // Each a non-empty string, read as a redirect's parameters are.
         (value.kind() == Kind::Object).then_some(())?;
-        Some(Self { state: string("state")?, verifier: string("verifier")? })
+        Some(Self { state: value.param("state")?, verifier: value.param("verifier")? })
     }
 }
 

@@ -59,11 +59,6 @@ impl Schema {
         Self { names, shapes }
     }
 
-    /// The properties' names.
-    pub fn names(&self) -> &'static [&'static str] {
-        self.names
-    }
-
     /// Each property's name and shape.
     pub fn fields(&self) -> impl Iterator<Item = (&'static str, Shape)> + '_ {
         self.names.iter().copied().zip(self.shapes.iter().copied())
